@@ -1,0 +1,108 @@
+"""`python -m bot` starts Binôme; `python -m bot db upgrade` applies the database migrations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+import discord
+import yarl
+
+from bot.clock import Clock, FileClock, SystemClock
+from bot.db.engine import Database
+from bot.db.migrate import current_and_head, upgrade
+from bot.log import setup_logging
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("bot")
+
+NO_TOKEN_HELP = """\
+Binôme needs a Discord bot token to start.
+
+  1. Create an application at https://discord.com/developers/applications, open "Bot",
+     enable the privileged "Server Members Intent", and copy the token ("Reset Token").
+  2. Copy config.example.env to .env and set DISCORD_TOKEN=<your token>
+     (or export DISCORD_TOKEN in your shell).
+  3. Run `make run` again.
+
+The README ("Creating the Discord application") explains the invite link and permissions.
+"""
+
+EXIT_CONFIG = 2
+EXIT_DISCORD_REFUSED = 3
+
+
+def _redirect_discord(settings: Settings) -> None:
+    """Point discord.py at a local fake Discord (end-to-end tests only)."""
+    if settings.api_base_url:
+        discord.http.Route.BASE = settings.api_base_url.rstrip("/")
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def _clock(settings: Settings) -> Clock:
+    return FileClock(settings.clock_file) if settings.clock_file else SystemClock()
+
+
+async def _run_bot(settings: Settings) -> int:
+    from bot.bot import Binome  # imported late: `db upgrade` must not need the cogs to import
+
+    async with Database(settings.database_url) as db:
+        current, head = await current_and_head(db.engine)
+        if current != head:
+            log.error(
+                "the database is at migration %s but the code expects %s: run `python -m bot db upgrade` "
+                "(make run does it for you)",
+                current,
+                head,
+            )
+            return EXIT_CONFIG
+        async with Binome(settings, db, _clock(settings)) as bot:
+            try:
+                await bot.start(settings.discord_token.reveal())
+            except discord.LoginFailure:
+                log.error("Discord refused the token: check DISCORD_TOKEN (Developer Portal → Bot → Reset Token)")
+                return EXIT_DISCORD_REFUSED
+            except discord.PrivilegedIntentsRequired:
+                log.error(
+                    "Discord refused the Server Members intent: enable it in the Developer Portal "
+                    "(your application → Bot → Privileged Gateway Intents → Server Members Intent)"
+                )
+                return EXIT_DISCORD_REFUSED
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Binôme, the reverse-mentoring bot.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="start the bot (the default)")
+    db_parser = sub.add_parser("db", help="database maintenance")
+    db_parser.add_argument("action", choices=["upgrade"], help="apply every pending migration")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    setup_logging(settings.log_level)
+
+    if args.command == "db":
+        upgrade(settings.database_url)
+        log.info("database is up to date")
+        return 0
+
+    if not settings.discord_token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return EXIT_CONFIG
+    _redirect_discord(settings)
+    try:
+        return asyncio.run(_run_bot(settings))
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

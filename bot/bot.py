@@ -1,0 +1,87 @@
+"""The Bot class: owns the database, clock and settings, loads every cog, syncs commands deliberately."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+
+import discord
+from discord.ext import commands
+from sqlalchemy import select
+
+import cogs
+from bot.clock import Clock
+from bot.command_sync import sync_commands
+from bot.db.engine import Database
+from bot.db.models import GuildSettings
+from bot.errors import BinomeTree
+from bot.i18n import supported_locale
+from bot.interactions import reply_key
+from bot.settings import Settings
+from bot.translator import CatalogueTranslator
+from bot.ui import is_stale_temporary_id
+
+log = logging.getLogger(__name__)
+
+
+def discover_extensions() -> list[str]:
+    """Every module or package in `cogs/` whose name does not start with an underscore."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+def intents() -> discord.Intents:
+    # Members (privileged) is needed to welcome newcomers and notice members who leave.
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.members = True
+    return chosen
+
+
+class Binome(commands.Bot):
+    def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no prefix commands: everything is a slash command
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=BinomeTree,
+            help_command=None,
+        )
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self._guild_locales: dict[int, str] = {}
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogueTranslator())
+        await self._load_guild_locales()
+        for extension in discover_extensions():
+            await self.load_extension(extension)
+            log.info("loaded %s", extension)
+        await sync_commands(self)
+
+    async def _load_guild_locales(self) -> None:
+        async with self.db.session() as session:
+            rows = await session.execute(select(GuildSettings.guild_id, GuildSettings.locale))
+            self._guild_locales = {guild_id: locale for guild_id, locale in rows}
+
+    def guild_locale(self, guild_id: int | None, discord_guild_locale: str | None = None) -> str:
+        """The language the server configured, else the server's Discord locale, else the default."""
+        if guild_id is not None and guild_id in self._guild_locales:
+            return self._guild_locales[guild_id]
+        return supported_locale(discord_guild_locale) or self.settings.default_locale
+
+    def remember_guild_locale(self, guild_id: int, locale: str) -> None:
+        self._guild_locales[guild_id] = locale
+
+    async def on_ready(self) -> None:
+        log.info("Binôme ready as %s in %d guild(s)", self.user, len(self.guilds))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # A menu from before a restart: its view is gone, so answer instead of letting it fail.
+        custom_id = (interaction.data or {}).get("custom_id", "")
+        if isinstance(custom_id, str) and is_stale_temporary_id(custom_id) and not interaction.response.is_done():
+            await reply_key(interaction, "common.errors.menu_expired")

@@ -1,0 +1,160 @@
+"""The database schema: typed SQLAlchemy 2 models, every row scoped by Discord guild id.
+
+The schema is created and changed by Alembic migrations only (`bot/db/migrations`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Surrogate keys: BIGINT on PostgreSQL, INTEGER on SQLite (the only type SQLite auto-increments).
+SurrogateKey = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """Stores UTC and always hands back aware datetimes (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use the bot's clock")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {int: BigInteger(), datetime: AwareDateTime()}
+
+
+class GuildSettings(Base):
+    """How one server runs its program. Created with defaults the first time the guild is seen."""
+
+    __tablename__ = "guild_settings"
+
+    guild_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    locale: Mapped[str] = mapped_column(String(8), default="fr")
+    moderator_role_id: Mapped[int | None]
+    welcome_channel_id: Mapped[int | None]
+    announce_channel_id: Mapped[int | None]
+    pair_category_name: Mapped[str] = mapped_column(String(80), default="Binômes")
+    archive_mode: Mapped[str] = mapped_column(String(16), default="archive")
+    nudge_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    nudge_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Toronto")
+    cycle_months: Mapped[int] = mapped_column(Integer, default=6)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Skill(Base):
+    """One entry of a guild's skill catalogue; `side` is "web" (web/digital) or "business"."""
+
+    __tablename__ = "skills"
+    __table_args__ = (UniqueConstraint("guild_id", "key"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    side: Mapped[str] = mapped_column(String(16))
+    name_en: Mapped[str] = mapped_column(String(80))
+    name_fr: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MemberProfile(Base):
+    """A member's participation in one guild's program: everything personal about them lives here
+    and in `member_skills`, so leaving deletes exactly these rows."""
+
+    __tablename__ = "member_profiles"
+    __table_args__ = (UniqueConstraint("guild_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int]
+    user_id: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    timezone: Mapped[str] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(80))
+    in_person_ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    availability: Mapped[str] = mapped_column(Text, default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    # Higher goes first in the next matching round (e.g. last round's odd one out).
+    queue_priority: Mapped[int] = mapped_column(Integer, default=0)
+    joined_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    skills: Mapped[list[MemberSkill]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
+    )
+
+    def skill_keys(self, direction: str) -> list[str]:
+        return sorted(s.skill.key for s in self.skills if s.direction == direction)
+
+
+class MemberSkill(Base):
+    __tablename__ = "member_skills"
+
+    profile_id: Mapped[int] = mapped_column(
+        SurrogateKey, ForeignKey("member_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8), primary_key=True)  # "teach" or "learn"
+
+    profile: Mapped[MemberProfile] = relationship(back_populates="skills")
+    skill: Mapped[Skill] = relationship(lazy="joined")
+
+
+class ProgramEvent(Base):
+    """Anonymous program statistics (joins, departures...). Deliberately carries no user id."""
+
+    __tablename__ = "program_events"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime]
+
+
+class CommandSyncState(Base):
+    """Fingerprint of the application commands last pushed to Discord, per scope."""
+
+    __tablename__ = "command_sync_state"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime]

@@ -1,0 +1,35 @@
+"""The default skill catalogue every guild starts with. Moderators can extend it later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WEB = "web"
+BUSINESS = "business"
+
+
+@dataclass(frozen=True, slots=True)
+class SkillSpec:
+    key: str
+    side: str
+    name_en: str
+    name_fr: str
+
+    def name(self, locale: str) -> str:
+        return self.name_fr if locale == "fr" else self.name_en
+
+
+DEFAULT_CATALOGUE: tuple[SkillSpec, ...] = (
+    SkillSpec("social-media", WEB, "Social media", "Réseaux sociaux"),
+    SkillSpec("seo", WEB, "SEO", "Référencement (SEO)"),
+    SkillSpec("e-commerce", WEB, "E-commerce", "E-commerce"),
+    SkillSpec("content", WEB, "Content creation", "Création de contenu"),
+    SkillSpec("analytics", WEB, "Web analytics", "Analyse d'audience"),
+    SkillSpec("no-code", WEB, "No-code tools", "Outils no-code"),
+    SkillSpec("finance", BUSINESS, "Finance", "Finance"),
+    SkillSpec("sales", BUSINESS, "Sales", "Vente"),
+    SkillSpec("strategy", BUSINESS, "Strategy", "Stratégie"),
+    SkillSpec("management", BUSINESS, "Management", "Management"),
+    SkillSpec("negotiation", BUSINESS, "Negotiation", "Négociation"),
+    SkillSpec("legal", BUSINESS, "Legal basics", "Notions juridiques"),
+)

@@ -1,0 +1,53 @@
+"""Discord-side helpers shared by every cog: the locale of an interaction, localized replies,
+and the errors a command raises to tell the member something went wrong on their side."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.i18n import supported_locale, t
+
+if TYPE_CHECKING:
+    from bot.bot import Binome
+
+
+class UserError(app_commands.AppCommandError):
+    """A problem the member can fix; the tree's error handler replies with the message `key`."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def binome(interaction: discord.Interaction) -> Binome:
+    return interaction.client  # type: ignore[return-value]
+
+
+def locale_of(interaction: discord.Interaction) -> str:
+    """The member's own language first, then the server's configured one, then the default."""
+    return supported_locale(str(interaction.locale)) or binome(interaction).guild_locale(
+        interaction.guild_id, str(interaction.guild_locale) if interaction.guild_locale else None
+    )
+
+
+def tr(interaction: discord.Interaction, key: str, /, **params: Any) -> str:
+    return t(key, locale_of(interaction), **params)
+
+
+async def reply(interaction: discord.Interaction, content: str | None = None, **kwargs: Any) -> None:
+    """An ephemeral answer, whether or not the interaction was already acknowledged."""
+    kwargs.setdefault("ephemeral", True)
+    if content is not None:
+        kwargs["content"] = content
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+async def reply_key(interaction: discord.Interaction, key: str, /, **params: Any) -> None:
+    await reply(interaction, tr(interaction, key, **params))

@@ -1,0 +1,94 @@
+"""Members joining, editing, pausing and leaving the program: the use cases behind `/mentoring`.
+
+No Discord here: the cog turns interactions into these calls and the results into replies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.db.engine import Database
+from bot.db.models import MemberProfile, Skill
+from bot.db.repositories import guilds, profiles
+from bot.domain.profiles import Issue, ProfileDraft, clean, language_problems, skill_problems, validate
+
+
+@dataclass(frozen=True, slots=True)
+class SkillLabel:
+    key: str
+    side: str
+    name_en: str
+    name_fr: str
+
+    def name(self, locale: str) -> str:
+        return self.name_fr if locale == "fr" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    issues: list[Issue]
+    created: bool = False
+
+    @property
+    def saved(self) -> bool:
+        return not self.issues
+
+
+def _label(skill: Skill) -> SkillLabel:
+    return SkillLabel(skill.key, skill.side, skill.name_en, skill.name_fr)
+
+
+class Membership:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def catalogue(self, guild_id: int) -> list[SkillLabel]:
+        async with self._db.session() as session:
+            await guilds.get_or_create_settings(session, guild_id, self._clock.now())
+            return [_label(skill) for skill in await guilds.skill_catalogue(session, guild_id)]
+
+    async def profile(self, guild_id: int, user_id: int) -> MemberProfile | None:
+        async with self._db.session() as session:
+            return await profiles.get_profile(session, guild_id, user_id)
+
+    async def draft(self, guild_id: int, user_id: int) -> ProfileDraft | None:
+        profile = await self.profile(guild_id, user_id)
+        return profiles.draft_of(profile) if profile else None
+
+    @staticmethod
+    def first_step_issues(draft: ProfileDraft, catalogue: list[SkillLabel]) -> list[Issue]:
+        """Problems with what the menus hold, before asking for the free-text part."""
+        return skill_problems(draft.teaches, draft.learns, [s.key for s in catalogue]) + language_problems(
+            draft.languages
+        )
+
+    async def save(self, guild_id: int, user_id: int, draft: ProfileDraft) -> SaveOutcome:
+        """Validate and store the whole profile in one transaction: all of it or nothing."""
+        async with self._db.session() as session:
+            skills = await guilds.skill_catalogue(session, guild_id)
+            issues = validate(draft, [skill.key for skill in skills])
+            if issues:
+                return SaveOutcome(issues)
+            _, created = await profiles.save_profile(
+                session, guild_id, user_id, clean(draft), skills, self._clock.now()
+            )
+            return SaveOutcome([], created=created)
+
+    async def set_status(self, guild_id: int, user_id: int, status: str) -> bool | None:
+        """None when the member has no profile, False when nothing changed, True when it did."""
+        async with self._db.session() as session:
+            profile = await profiles.get_profile(session, guild_id, user_id)
+            if profile is None:
+                return None
+            return await profiles.set_status(session, profile, status, self._clock.now())
+
+    async def leave(self, guild_id: int, user_id: int) -> bool:
+        async with self._db.session() as session:
+            return await profiles.delete_member_data(session, guild_id, user_id, self._clock.now())
+
+    async def export(self, guild_id: int, user_id: int) -> dict | None:
+        async with self._db.session() as session:
+            profile = await profiles.get_profile(session, guild_id, user_id)
+            return {"profile": profiles.export_profile(profile)} if profile else None

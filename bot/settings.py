@@ -1,0 +1,83 @@
+"""Typed settings, read once from the environment (and a `.env` file beside the project).
+
+Secrets live only here and never reach a log: `Secret.__repr__` hides the value.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LOCALES = ("fr", "en")
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'binome.db'}"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says how to fix it."""
+
+
+class Secret(str):
+    """A string that does not show itself in reprs, tracebacks or logs."""
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self else "Secret('')"
+
+    def reveal(self) -> str:
+        return str.__str__(self)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual URL spellings and pick the async driver SQLAlchemy needs."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+"):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    return url
+
+
+def _optional_int(name: str, raw: str | None) -> int | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return int(raw.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number (a Discord id), got {raw!r}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: Secret = field(default_factory=lambda: Secret(""))
+    database_url: str = DEFAULT_DATABASE_URL
+    dev_guild_id: int | None = None
+    default_locale: str = "fr"
+    log_level: str = "INFO"
+    # Only for local fakes of Discord (the end-to-end tests); empty in production.
+    api_base_url: str | None = None
+    gateway_url: str | None = None
+    # Path to a file holding an ISO-8601 instant; when set, it is the bot's clock (tests move time).
+    clock_file: Path | None = None
+
+    @classmethod
+    def from_env(cls, env_file: Path | None = PROJECT_ROOT / ".env") -> Settings:
+        if env_file is not None and env_file.exists():
+            load_dotenv(env_file, override=False)
+        env = os.environ
+        locale = env.get("DEFAULT_LOCALE", "fr").strip().lower() or "fr"
+        if locale not in SUPPORTED_LOCALES:
+            choices = ", ".join(SUPPORTED_LOCALES)
+            raise SettingsError(f"DEFAULT_LOCALE must be one of {choices}, got {locale!r}")
+        clock_file = env.get("BINOME_CLOCK_FILE", "").strip()
+        return cls(
+            discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
+            database_url=normalise_database_url(env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL),
+            dev_guild_id=_optional_int("DEV_GUILD_ID", env.get("DEV_GUILD_ID")),
+            default_locale=locale,
+            log_level=(env.get("LOG_LEVEL", "INFO").strip() or "INFO").upper(),
+            api_base_url=env.get("DISCORD_API_BASE_URL", "").strip() or None,
+            gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip() or None,
+            clock_file=Path(clock_file) if clock_file else None,
+        )

@@ -1,0 +1,106 @@
+"""Base classes for the bot's temporary views (menus attached to one member's ephemeral message).
+
+Their custom ids carry the process's boot id, so a click on a menu left over from before a restart
+is recognised and answered ("this menu expired") instead of failing silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.i18n import t
+from bot.interactions import UserError, reply_key
+
+log = logging.getLogger(__name__)
+
+BOOT_ID = secrets.token_hex(3)
+TEMPORARY_PREFIX = "binome:t:"
+
+
+def temporary_id(name: str) -> str:
+    """custom_id for a component of a temporary view (≤ 100 chars, namespaced, tied to this boot)."""
+    return f"{TEMPORARY_PREFIX}{BOOT_ID}:{name}"
+
+
+def is_stale_temporary_id(custom_id: str) -> bool:
+    return custom_id.startswith(TEMPORARY_PREFIX) and not custom_id.startswith(TEMPORARY_PREFIX + BOOT_ID)
+
+
+class OwnedView(discord.ui.View):
+    """A view that only its owner may use; others get a polite localized refusal."""
+
+    def __init__(self, owner_id: int, *, timeout: float = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.message: discord.InteractionMessage | discord.WebhookMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await reply_key(interaction, "common.errors.not_your_menu")
+            return False
+        return True
+
+    async def on_timeout(self) -> None:
+        if self.message is None:
+            return
+        # The message may be gone or its token expired: then there is nothing left to tidy.
+        with contextlib.suppress(discord.HTTPException):
+            await self.message.edit(view=None)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]
+
+
+class OwnedModal(discord.ui.Modal):
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]
+
+
+def raise_if(condition: bool, key: str, **params: Any) -> None:
+    if condition:
+        raise UserError(key, **params)
+
+
+class ConfirmView(OwnedView):
+    """Confirm / Cancel for one member. `on_confirm` does the work and returns the text to show.
+
+    The buttons disappear on the first click, so the action runs at most once.
+    """
+
+    def __init__(
+        self,
+        owner_id: int,
+        locale: str,
+        on_confirm: Callable[[discord.Interaction], Awaitable[str]],
+        *,
+        danger: bool = False,
+        timeout: float = 180,
+    ) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self._on_confirm = on_confirm
+        confirm = discord.ui.Button(
+            custom_id=temporary_id("confirm"),
+            label=t("common.buttons.confirm", locale),
+            style=discord.ButtonStyle.danger if danger else discord.ButtonStyle.success,
+        )
+        cancel = discord.ui.Button(custom_id=temporary_id("cancel"), label=t("common.buttons.cancel", locale))
+        confirm.callback, cancel.callback = self._confirm, self._cancel
+        self.add_item(confirm)
+        self.add_item(cancel)
+        self._locale = locale
+
+    async def _confirm(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.defer()  # the work may touch Discord several times
+        text = await self._on_confirm(interaction)
+        await interaction.edit_original_response(content=text, view=None)
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=t("common.buttons.cancelled", self._locale), view=None)

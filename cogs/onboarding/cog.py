@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import io
+import json
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.db.repositories import guilds
+from bot.db.repositories.profiles import ACTIVE, PAUSED
+from bot.domain.profiles import ProfileDraft
+from bot.i18n import t
+from bot.interactions import locale_of, reply, reply_key, tr
+from bot.services.membership import Membership
+from bot.translator import cmd
+from bot.ui import ConfirmView
+from cogs.onboarding.join_flow import JoinView
+from cogs.onboarding.render import profile_embed
+
+if TYPE_CHECKING:
+    from bot.bot import Binome
+
+log = logging.getLogger(__name__)
+
+
+@app_commands.guild_only()
+class Onboarding(
+    commands.GroupCog,
+    group_name=cmd("mentoring.name"),
+    group_description=cmd("mentoring.description"),
+):
+    def __init__(self, bot: Binome) -> None:
+        self.bot = bot
+        self.membership = Membership(bot.db, bot.clock)
+
+    # --- newcomers -------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        if member.bot:
+            return
+        locale = self.bot.guild_locale(member.guild.id, str(member.guild.preferred_locale))
+        try:
+            await member.send(t("onboarding.welcome.text", locale, guild=member.guild.name))
+            return
+        except discord.Forbidden:
+            pass  # DMs closed: fall back to the welcome channel, if the server has one
+        async with self.bot.db.session() as session:
+            settings = await guilds.get_settings(session, member.guild.id)
+        channel_id = settings.welcome_channel_id if settings else None
+        channel = member.guild.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel):
+            log.info("could not welcome %s in guild %s: DMs closed and no welcome channel", member.id, member.guild.id)
+            return
+        text = t("onboarding.welcome.in_channel", locale, mention=member.mention, guild=member.guild.name)
+        try:
+            await channel.send(text, allowed_mentions=discord.AllowedMentions(users=[member]))
+        except discord.HTTPException as exc:
+            log.warning("welcome message to channel %s failed: %s", channel.id, exc)
+
+    # --- commands --------------------------------------------------------------------------
+
+    @app_commands.command(name=cmd("mentoring.join.name"), description=cmd("mentoring.join.description"))
+    async def join(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        catalogue = await self.membership.catalogue(interaction.guild_id)
+        existing = await self.membership.draft(interaction.guild_id, interaction.user.id)
+        locale = locale_of(interaction)
+        view = JoinView(
+            self.membership,
+            interaction.guild_id,
+            interaction.user.id,
+            locale,
+            catalogue,
+            existing or ProfileDraft(languages={locale}),
+            is_update=existing is not None,
+        )
+        await interaction.response.send_message(t("onboarding.join.intro", locale), view=view, ephemeral=True)
+        view.message = await interaction.original_response()
+
+    @app_commands.command(name=cmd("mentoring.profile.name"), description=cmd("mentoring.profile.description"))
+    @app_commands.rename(member=cmd("mentoring.profile.member.name"))
+    @app_commands.describe(member=cmd("mentoring.profile.member.description"))
+    async def profile(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        assert interaction.guild_id is not None
+        target = member or interaction.user
+        profile = await self.membership.profile(interaction.guild_id, target.id)
+        if profile is None:
+            if target.id == interaction.user.id:
+                await reply_key(interaction, "onboarding.profile.not_joined")
+            else:
+                await reply_key(interaction, "onboarding.profile.member_not_joined", member=target.display_name)
+            return
+        catalogue = await self.membership.catalogue(interaction.guild_id)
+        embed = profile_embed(
+            profile, target.display_name, catalogue, locale_of(interaction), full=target.id == interaction.user.id
+        )
+        await reply(interaction, embed=embed)
+
+    @app_commands.command(name=cmd("mentoring.pause.name"), description=cmd("mentoring.pause.description"))
+    async def pause(self, interaction: discord.Interaction) -> None:
+        await self._set_status(interaction, PAUSED, "pause")
+
+    @app_commands.command(name=cmd("mentoring.resume.name"), description=cmd("mentoring.resume.description"))
+    async def resume(self, interaction: discord.Interaction) -> None:
+        await self._set_status(interaction, ACTIVE, "resume")
+
+    async def _set_status(self, interaction: discord.Interaction, status: str, action: str) -> None:
+        assert interaction.guild_id is not None
+        changed = await self.membership.set_status(interaction.guild_id, interaction.user.id, status)
+        if changed is None:
+            await reply_key(interaction, "onboarding.profile.not_joined")
+        else:
+            await reply_key(interaction, f"onboarding.{action}.{'done' if changed else 'already'}")
+
+    @app_commands.command(name=cmd("mentoring.leave.name"), description=cmd("mentoring.leave.description"))
+    async def leave(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        guild_id, user_id = interaction.guild_id, interaction.user.id
+        if await self.membership.profile(guild_id, user_id) is None:
+            await reply_key(interaction, "onboarding.profile.not_joined")
+            return
+
+        async def confirmed(confirmation: discord.Interaction) -> str:
+            if await self.membership.leave(guild_id, user_id):
+                self.bot.dispatch("binome_member_left", guild_id, user_id)
+            return tr(confirmation, "onboarding.leave.done")
+
+        view = ConfirmView(user_id, locale_of(interaction), confirmed, danger=True)
+        await reply(interaction, tr(interaction, "onboarding.leave.confirm"), view=view)
+        view.message = await interaction.original_response()
+
+    @app_commands.command(name=cmd("mentoring.my_data.name"), description=cmd("mentoring.my_data.description"))
+    async def my_data(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        data = await self.membership.export(interaction.guild_id, interaction.user.id)
+        if data is None:
+            await reply_key(interaction, "onboarding.my_data.nothing")
+            return
+        blob = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        file = discord.File(io.BytesIO(blob), filename=f"binome-{interaction.guild_id}-{interaction.user.id}.json")
+        await reply(interaction, tr(interaction, "onboarding.my_data.sent"), file=file)

@@ -1,0 +1,238 @@
+"""The two-step `/mentoring join` form: menus (skills, languages, in person), then a modal (text).
+
+Nothing is stored until the modal passes validation: the draft lives in the view meanwhile.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.domain.profiles import (
+    LANGUAGES,
+    MAX_AVAILABILITY,
+    MAX_BIO,
+    MAX_CITY,
+    MAX_OBJECTIVES,
+    MAX_TIMEZONE,
+    Issue,
+    ProfileDraft,
+)
+from bot.i18n import t
+from bot.interactions import reply
+from bot.services.membership import Membership, SkillLabel
+from bot.ui import OwnedModal, OwnedView, temporary_id
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+MAX_SELECT_OPTIONS = 25  # Discord's limit per select menu
+
+
+def render_issues(issues: list[Issue], locale: str, skill_name: Callable[[str], str]) -> str:
+    lines = [t("onboarding.join.not_saved", locale)]
+    for issue in issues:
+        lines.append(
+            "• "
+            + t(
+                f"onboarding.problems.{issue.problem.value}",
+                locale,
+                skills=", ".join(skill_name(v) for v in issue.values),
+                value=issue.values[0] if issue.values else "",
+                field=t(f"onboarding.fields.{issue.field}", locale) if issue.field else "",
+                limit=issue.limit,
+            )
+        )
+    return "\n".join(lines)
+
+
+class JoinView(OwnedView):
+    def __init__(
+        self,
+        membership: Membership,
+        guild_id: int,
+        owner_id: int,
+        locale: str,
+        catalogue: list[SkillLabel],
+        draft: ProfileDraft,
+        is_update: bool,
+    ) -> None:
+        super().__init__(owner_id)
+        self.membership = membership
+        self.guild_id = guild_id
+        self.locale = locale
+        self.catalogue = catalogue[:MAX_SELECT_OPTIONS]
+        self.draft = draft
+        self.is_update = is_update
+        self._build()
+
+    def skill_name(self, key: str) -> str:
+        for skill in self.catalogue:
+            if skill.key == key:
+                return skill.name(self.locale)
+        return key
+
+    def _skill_select(self, name: str, chosen: set[str], row: int) -> discord.ui.Select:
+        options = [
+            discord.SelectOption(
+                label=skill.name(self.locale),
+                value=skill.key,
+                description=t(f"onboarding.join.side_{skill.side}", self.locale),
+                default=skill.key in chosen,
+            )
+            for skill in self.catalogue
+        ]
+        return discord.ui.Select(
+            custom_id=temporary_id(f"join:{name}"),
+            placeholder=t(f"onboarding.join.{name}_placeholder", self.locale),
+            min_values=0,
+            max_values=len(options),
+            options=options,
+            row=row,
+        )
+
+    def _build(self) -> None:
+        loc = self.locale
+        teach = self._skill_select("teach", self.draft.teaches, 0)
+        learn = self._skill_select("learn", self.draft.learns, 1)
+        languages = discord.ui.Select(
+            custom_id=temporary_id("join:languages"),
+            placeholder=t("onboarding.join.languages_placeholder", loc),
+            min_values=0,
+            max_values=len(LANGUAGES),
+            options=[
+                discord.SelectOption(
+                    label=t(f"common.languages.{code}", loc), value=code, default=code in self.draft.languages
+                )
+                for code in LANGUAGES
+            ],
+            row=2,
+        )
+        in_person = discord.ui.Select(
+            custom_id=temporary_id("join:in_person"),
+            placeholder=t("onboarding.join.in_person_placeholder", loc),
+            options=[
+                discord.SelectOption(
+                    label=t("onboarding.join.in_person_yes", loc),
+                    value="yes",
+                    default=self.is_update and self.draft.in_person_ok,
+                ),
+                discord.SelectOption(
+                    label=t("onboarding.join.in_person_no", loc),
+                    value="no",
+                    default=self.is_update and not self.draft.in_person_ok,
+                ),
+            ],
+            row=3,
+        )
+        proceed = discord.ui.Button(
+            custom_id=temporary_id("join:continue"),
+            label=t("onboarding.join.continue", loc),
+            style=discord.ButtonStyle.primary,
+            row=4,
+        )
+        cancel = discord.ui.Button(
+            custom_id=temporary_id("join:cancel"),
+            label=t("common.buttons.cancel", loc),
+            style=discord.ButtonStyle.secondary,
+            row=4,
+        )
+
+        async def on_teach(interaction: discord.Interaction) -> None:
+            self.draft.teaches = set(teach.values)
+            await interaction.response.defer()
+
+        async def on_learn(interaction: discord.Interaction) -> None:
+            self.draft.learns = set(learn.values)
+            await interaction.response.defer()
+
+        async def on_languages(interaction: discord.Interaction) -> None:
+            self.draft.languages = set(languages.values)
+            await interaction.response.defer()
+
+        async def on_in_person(interaction: discord.Interaction) -> None:
+            self.draft.in_person_ok = in_person.values == ["yes"]
+            await interaction.response.defer()
+
+        teach.callback, learn.callback = on_teach, on_learn
+        languages.callback, in_person.callback = on_languages, on_in_person
+        proceed.callback, cancel.callback = self.on_continue, self.on_cancel
+        for item in (teach, learn, languages, in_person, proceed, cancel):
+            self.add_item(item)
+
+    async def on_continue(self, interaction: discord.Interaction) -> None:
+        issues = Membership.first_step_issues(self.draft, self.catalogue)
+        if issues:
+            await reply(interaction, render_issues(issues, self.locale, self.skill_name))
+            return
+        await interaction.response.send_modal(ProfileModal(self))
+
+    async def on_cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=t("onboarding.join.cancelled", self.locale), view=None)
+
+    async def finish(self, interaction: discord.Interaction) -> None:
+        outcome = await self.membership.save(self.guild_id, self.owner_id, self.draft)
+        if not outcome.saved:
+            # The menus stay open: the member fixes the text and presses Continue again.
+            await reply(interaction, render_issues(outcome.issues, self.locale, self.skill_name))
+            return
+        self.stop()
+        key = "onboarding.join.saved_new" if outcome.created else "onboarding.join.saved_updated"
+        await interaction.response.edit_message(content=t(key, self.locale), view=None)
+
+
+class ProfileModal(OwnedModal):
+    def __init__(self, view: JoinView) -> None:
+        loc, draft = view.locale, view.draft
+        # Modal custom ids must be unique per open modal: discord.py keys open modals by it.
+        super().__init__(
+            title=t("onboarding.join.modal_title", loc),
+            custom_id=temporary_id(f"join:modal:{view.owner_id}:{secrets.token_hex(4)}"),
+            timeout=view.timeout,
+        )
+        self.join_view = view
+
+        def field(name: str, value: str, max_length: int, **kwargs: object) -> discord.ui.TextInput:
+            text = discord.ui.TextInput(
+                label=t(f"onboarding.join.field_{name}", loc),
+                custom_id=name,
+                default=value or None,
+                max_length=max_length,
+                **kwargs,  # type: ignore[arg-type]
+            )
+            self.add_item(text)
+            return text
+
+        self.timezone = field("timezone", draft.timezone, MAX_TIMEZONE, placeholder="Europe/Paris")
+        self.city = field("city", draft.city, MAX_CITY, required=False)
+        self.availability = field(
+            "availability",
+            draft.availability,
+            MAX_AVAILABILITY,
+            required=False,
+            placeholder=t("onboarding.join.placeholder_availability", loc),
+        )
+        self.bio = field("bio", draft.bio, MAX_BIO, required=False, style=discord.TextStyle.paragraph)
+        self.objectives = field(
+            "objectives",
+            draft.objectives,
+            MAX_OBJECTIVES,
+            required=False,
+            style=discord.TextStyle.paragraph,
+            placeholder=t("onboarding.join.placeholder_objectives", loc),
+        )
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await self.join_view.interaction_check(interaction)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        draft = self.join_view.draft
+        draft.timezone = self.timezone.value
+        draft.city = self.city.value
+        draft.availability = self.availability.value
+        draft.bio = self.bio.value
+        draft.objectives = self.objectives.value
+        await self.join_view.finish(interaction)

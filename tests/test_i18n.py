@@ -1,0 +1,38 @@
+from bot.i18n import SUPPORTED, catalogue, placeholders, supported_locale, t
+
+
+def test_every_message_exists_in_every_language_with_the_same_placeholders():
+    reference = catalogue("fr")
+    assert reference, "the French catalogue is empty"
+    for locale in SUPPORTED:
+        messages = catalogue(locale)
+        assert set(messages) == set(reference), f"{locale} differs: {set(messages) ^ set(reference)}"
+        for key, text in messages.items():
+            assert placeholders(text) == placeholders(reference[key]), key
+
+
+def test_command_names_follow_discord_rules():
+    import re
+
+    for locale in SUPPORTED:
+        for key, text in catalogue(locale).items():
+            if key.startswith("commands.") and key.endswith(".name"):
+                assert re.fullmatch(r"[-_\w]{1,32}", text) and text == text.lower(), (locale, key, text)
+            if key.startswith("commands.") and key.endswith(".description"):
+                assert 1 <= len(text) <= 100, (locale, key)
+
+
+def test_discord_locales_map_to_ours():
+    assert supported_locale("fr") == "fr"
+    assert supported_locale("en-US") == "en"
+    assert supported_locale("en-GB") == "en"
+    assert supported_locale("de") is None
+    assert supported_locale(None) is None
+
+
+def test_translation_fills_placeholders_and_falls_back_to_french():
+    assert "42" in t("common.errors.cooldown", "en", seconds=42)
+    assert t("common.buttons.confirm", "de") == t("common.buttons.confirm", "fr") == "Confirmer"
+    assert t("common.buttons.confirm", "en-US") == "Confirm"
+    # A missing parameter stays visible rather than crashing the reply.
+    assert "{seconds}" in t("common.errors.cooldown", "en")
