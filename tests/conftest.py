@@ -33,7 +33,7 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-async def fresh_database_url(backend: str, tmp_path) -> str:  # noqa: ANN001 - pytest's tmp_path
+async def fresh_database_url(backend: str, tmp_path) -> str:
     """An empty database of the given backend (skips when no PostgreSQL server is configured)."""
     if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'binome-test.db'}"
@@ -50,7 +50,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def database(backend: str, tmp_path) -> AsyncIterator[Database]:  # noqa: ANN001
+async def database(backend: str, tmp_path) -> AsyncIterator[Database]:
     db = Database(await fresh_database_url(backend, tmp_path))
     await upgrade_engine(db.engine)
     try:

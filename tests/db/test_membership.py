@@ -12,9 +12,15 @@ GUILD, OTHER_GUILD, USER = 1001, 1002, 42
 
 def draft(**changes) -> ProfileDraft:
     base = ProfileDraft(
-        teaches={"seo", "social-media"}, learns={"finance"}, languages={"fr", "en"},
-        timezone="europe/paris", city=" Lyon ", in_person_ok=True, availability="evenings",
-        bio="Community manager", objectives="Understand pricing",
+        teaches={"seo", "social-media"},
+        learns={"finance"},
+        languages={"fr", "en"},
+        timezone="europe/paris",
+        city=" Lyon ",
+        in_person_ok=True,
+        availability="evenings",
+        bio="Community manager",
+        objectives="Understand pricing",
     )
     for name, value in changes.items():
         setattr(base, name, value)

@@ -12,8 +12,15 @@ CATALOGUE = ["seo", "social-media", "finance", "sales"]
 
 def good_draft(**changes) -> ProfileDraft:
     draft = ProfileDraft(
-        teaches={"seo"}, learns={"finance"}, languages={"fr"}, timezone="Europe/Paris", city="Lyon",
-        in_person_ok=True, availability="evenings", bio="Hi", objectives="Learn pricing",
+        teaches={"seo"},
+        learns={"finance"},
+        languages={"fr"},
+        timezone="Europe/Paris",
+        city="Lyon",
+        in_person_ok=True,
+        availability="evenings",
+        bio="Hi",
+        objectives="Learn pricing",
     )
     for name, value in changes.items():
         setattr(draft, name, value)
