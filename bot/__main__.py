@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 import discord
@@ -60,6 +61,8 @@ async def _run_bot(settings: Settings) -> int:
             )
             return EXIT_CONFIG
         async with Binome(settings, db, _clock(settings)) as bot:
+            # `docker stop`, systemd and the tests send SIGTERM: close the gateway and the database cleanly.
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
             try:
                 await bot.start(settings.discord_token.reveal())
             except discord.LoginFailure:

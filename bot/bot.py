@@ -7,16 +7,15 @@ import pkgutil
 
 import discord
 from discord.ext import commands
-from sqlalchemy import select
 
 import cogs
 from bot.clock import Clock
 from bot.command_sync import sync_commands
 from bot.db.engine import Database
-from bot.db.models import GuildSettings
 from bot.errors import BinomeTree
 from bot.i18n import supported_locale
 from bot.interactions import reply_key
+from bot.services.guild_config import GuildConfigs
 from bot.settings import Settings
 from bot.translator import CatalogueTranslator
 from bot.ui import is_stale_temporary_id
@@ -53,29 +52,22 @@ class Binome(commands.Bot):
         self.settings = settings
         self.db = db
         self.clock = clock
-        self._guild_locales: dict[int, str] = {}
+        self.guild_configs = GuildConfigs(db, clock)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())
-        await self._load_guild_locales()
+        await self.guild_configs.load_all()
         for extension in discover_extensions():
             await self.load_extension(extension)
             log.info("loaded %s", extension)
         await sync_commands(self)
 
-    async def _load_guild_locales(self) -> None:
-        async with self.db.session() as session:
-            rows = await session.execute(select(GuildSettings.guild_id, GuildSettings.locale))
-            self._guild_locales = {guild_id: locale for guild_id, locale in rows}
-
     def guild_locale(self, guild_id: int | None, discord_guild_locale: str | None = None) -> str:
         """The language the server configured, else the server's Discord locale, else the default."""
-        if guild_id is not None and guild_id in self._guild_locales:
-            return self._guild_locales[guild_id]
+        config = self.guild_configs.cached(guild_id) if guild_id is not None else None
+        if config is not None and config.locale:
+            return config.locale
         return supported_locale(discord_guild_locale) or self.settings.default_locale
-
-    def remember_guild_locale(self, guild_id: int, locale: str) -> None:
-        self._guild_locales[guild_id] = locale
 
     async def on_ready(self) -> None:
         log.info("Binôme ready as %s in %d guild(s)", self.user, len(self.guilds))

@@ -66,10 +66,10 @@ class GuildSettings(Base):
     __tablename__ = "guild_settings"
 
     guild_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    locale: Mapped[str] = mapped_column(String(8), default="fr")
+    locale: Mapped[str | None] = mapped_column(String(8))  # None: follow the server's Discord language
     moderator_role_id: Mapped[int | None]
+    mod_channel_id: Mapped[int | None]  # where moderators are told about pairs in trouble
     welcome_channel_id: Mapped[int | None]
-    announce_channel_id: Mapped[int | None]
     pair_category_name: Mapped[str] = mapped_column(String(80), default="Binômes")
     archive_mode: Mapped[str] = mapped_column(String(16), default="archive")
     nudge_weekday: Mapped[int] = mapped_column(Integer, default=0)

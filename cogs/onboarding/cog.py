@@ -9,7 +9,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db.repositories import guilds
 from bot.db.repositories.profiles import ACTIVE, PAUSED
 from bot.domain.profiles import ProfileDraft
 from bot.i18n import t
@@ -48,9 +47,7 @@ class Onboarding(
             return
         except discord.Forbidden:
             pass  # DMs closed: fall back to the welcome channel, if the server has one
-        async with self.bot.db.session() as session:
-            settings = await guilds.get_settings(session, member.guild.id)
-        channel_id = settings.welcome_channel_id if settings else None
+        channel_id = (await self.bot.guild_configs.get(member.guild.id)).welcome_channel_id
         channel = member.guild.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.TextChannel):
             log.info("could not welcome %s in guild %s: DMs closed and no welcome channel", member.id, member.guild.id)

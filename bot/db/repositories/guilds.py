@@ -17,10 +17,6 @@ def _insert_ignoring_conflicts(session: AsyncSession, model: type, rows: list[di
     return insert(model).values(rows).on_conflict_do_nothing()
 
 
-async def get_settings(session: AsyncSession, guild_id: int) -> GuildSettings | None:
-    return await session.get(GuildSettings, guild_id)
-
-
 async def get_or_create_settings(session: AsyncSession, guild_id: int, now: datetime) -> GuildSettings:
     settings = await session.get(GuildSettings, guild_id)
     if settings is None:

@@ -27,10 +27,10 @@ def upgrade() -> None:
     op.create_table(
         "guild_settings",
         sa.Column("guild_id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("locale", sa.String(length=8), nullable=False),
+        sa.Column("locale", sa.String(length=8), nullable=True),
         sa.Column("moderator_role_id", sa.BigInteger(), nullable=True),
         sa.Column("welcome_channel_id", sa.BigInteger(), nullable=True),
-        sa.Column("announce_channel_id", sa.BigInteger(), nullable=True),
+        sa.Column("mod_channel_id", sa.BigInteger(), nullable=True),
         sa.Column("pair_category_name", sa.String(length=80), nullable=False),
         sa.Column("archive_mode", sa.String(length=16), nullable=False),
         sa.Column("nudge_weekday", sa.Integer(), nullable=False),

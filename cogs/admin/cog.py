@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import moderator_only
+from bot.i18n import t
+from bot.interactions import locale_of, reply
+from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
+from bot.translator import cmd
+
+if TYPE_CHECKING:
+    from bot.bot import Binome
+
+MAX_CATEGORY_NAME = 90  # Discord allows 100; room is kept for the " 2", " 3" overflow suffix
+
+
+def describe_config(config: GuildConfig, locale: str) -> str:
+    none = t("admin.setup.unset", locale)
+    language = t(f"common.languages.{config.locale}", locale) if config.locale else t("admin.setup.auto", locale)
+    return t(
+        "admin.setup.summary",
+        locale,
+        moderator_role=f"<@&{config.moderator_role_id}>" if config.moderator_role_id else none,
+        mod_channel=f"<#{config.mod_channel_id}>" if config.mod_channel_id else none,
+        welcome_channel=f"<#{config.welcome_channel_id}>" if config.welcome_channel_id else none,
+        category=config.pair_category_name,
+        archive_mode=t(f"admin.setup.mode_{config.archive_mode}", locale),
+        language=language,
+    )
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Admin(
+    commands.GroupCog,
+    group_name=cmd("admin.name"),
+    group_description=cmd("admin.description"),
+):
+    def __init__(self, bot: Binome) -> None:
+        self.bot = bot
+
+    @app_commands.command(name=cmd("admin.setup.name"), description=cmd("admin.setup.description"))
+    @app_commands.rename(
+        moderator_role=cmd("admin.setup.moderator_role.name"),
+        mod_channel=cmd("admin.setup.mod_channel.name"),
+        welcome_channel=cmd("admin.setup.welcome_channel.name"),
+        pair_category=cmd("admin.setup.pair_category.name"),
+        archive_mode=cmd("admin.setup.archive_mode.name"),
+        language=cmd("admin.setup.language.name"),
+    )
+    @app_commands.describe(
+        moderator_role=cmd("admin.setup.moderator_role.description"),
+        mod_channel=cmd("admin.setup.mod_channel.description"),
+        welcome_channel=cmd("admin.setup.welcome_channel.description"),
+        pair_category=cmd("admin.setup.pair_category.description"),
+        archive_mode=cmd("admin.setup.archive_mode.description"),
+        language=cmd("admin.setup.language.description"),
+    )
+    @app_commands.choices(
+        archive_mode=[
+            app_commands.Choice(name=cmd("admin.setup.archive_mode.archive"), value=ARCHIVE),
+            app_commands.Choice(name=cmd("admin.setup.archive_mode.delete"), value=DELETE),
+        ],
+        language=[
+            app_commands.Choice(name="Français", value="fr"),
+            app_commands.Choice(name="English", value="en"),
+        ],
+    )
+    @moderator_only
+    async def setup(
+        self,
+        interaction: discord.Interaction,
+        moderator_role: discord.Role | None = None,
+        mod_channel: discord.TextChannel | None = None,
+        welcome_channel: discord.TextChannel | None = None,
+        pair_category: app_commands.Range[str, 1, MAX_CATEGORY_NAME] | None = None,
+        archive_mode: app_commands.Choice[str] | None = None,
+        language: app_commands.Choice[str] | None = None,
+    ) -> None:
+        """Show the program's settings, or change the ones given."""
+        assert interaction.guild_id is not None
+        changes: dict[str, object] = {}
+        if moderator_role is not None:
+            changes["moderator_role_id"] = moderator_role.id
+        if mod_channel is not None:
+            changes["mod_channel_id"] = mod_channel.id
+        if welcome_channel is not None:
+            changes["welcome_channel_id"] = welcome_channel.id
+        if pair_category is not None:
+            changes["pair_category_name"] = pair_category.strip()
+        if archive_mode is not None:
+            changes["archive_mode"] = archive_mode.value
+        if language is not None:
+            changes["locale"] = language.value
+        configs = self.bot.guild_configs
+        if changes:
+            config = await configs.update(interaction.guild_id, **changes)
+        else:
+            config = await configs.get(interaction.guild_id)
+        locale = locale_of(interaction)
+        header = t("admin.setup.saved" if changes else "admin.setup.current", locale)
+        await reply(interaction, f"{header}\n{describe_config(config, locale)}")
