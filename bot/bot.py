@@ -16,6 +16,8 @@ from bot.errors import BinomeTree
 from bot.i18n import supported_locale
 from bot.interactions import reply_key
 from bot.services.guild_config import GuildConfigs
+from bot.services.membership import Membership
+from bot.services.pairing import PairService
 from bot.settings import Settings
 from bot.translator import CatalogueTranslator
 from bot.ui import is_stale_temporary_id
@@ -52,7 +54,10 @@ class Binome(commands.Bot):
         self.settings = settings
         self.db = db
         self.clock = clock
+        # The use cases, shared by the cogs (which stay thin: parse, call these, render).
         self.guild_configs = GuildConfigs(db, clock)
+        self.membership = Membership(db, clock)
+        self.pairs = PairService(db, clock)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())

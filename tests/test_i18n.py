@@ -36,3 +36,22 @@ def test_translation_fills_placeholders_and_falls_back_to_french():
     assert t("common.buttons.confirm", "en-US") == "Confirm"
     # A missing parameter stays visible rather than crashing the reply.
     assert "{seconds}" in t("common.errors.cooldown", "en")
+
+
+def test_every_message_key_in_the_code_exists():
+    import re
+    from pathlib import Path
+
+    from bot.i18n import LOCALES_DIR
+
+    features = "|".join(sorted(p.stem for p in (LOCALES_DIR / "en").glob("*.toml")))
+    # `cmd("x.y")` refers to `commands.x.y`; any other literal "feature.table.name" is a message key.
+    literal = re.compile(rf"""(cmd\()?["']((?:{features})\.[a-z0-9_.]+|(?<=cmd\(["'])[a-z0-9_.]+)["']""")
+    root = Path(__file__).resolve().parent.parent
+    missing = []
+    for source in [*root.glob("bot/**/*.py"), *root.glob("cogs/**/*.py")]:
+        for in_cmd, key in literal.findall(source.read_text()):
+            full_key = f"commands.{key}" if in_cmd else key
+            if not key.endswith(".") and full_key not in catalogue("en"):
+                missing.append(f"{source.relative_to(root)}: {full_key}")
+    assert not missing, "\n".join(missing)

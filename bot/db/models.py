@@ -158,3 +158,55 @@ class CommandSyncState(Base):
     scope: Mapped[str] = mapped_column(String(40), primary_key=True)
     payload_hash: Mapped[str] = mapped_column(String(64))
     synced_at: Mapped[datetime]
+
+
+class MatchRound(Base):
+    """A matching round: the proposal shown to moderators, then confirmed (once) or cancelled."""
+
+    __tablename__ = "match_rounds"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16))  # preview → confirmed | cancelled
+    seed: Mapped[int]
+    proposal: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[int]
+    created_at: Mapped[datetime]
+    decided_by: Mapped[int | None]
+    decided_at: Mapped[datetime | None]
+
+
+class Pair(Base):
+    """Two members mentoring each other, and the state of their private channel.
+
+    Launch is a persisted state machine (pending → channel_created → kickoff_sent → active) written
+    before each Discord call, so a crash mid-way is resumed at start-up without duplicates.
+    """
+
+    __tablename__ = "pairs"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    # Nulled when a member leaves the program (their personal data goes; the pair stays as a statistic).
+    member_a_id: Mapped[int | None] = mapped_column(index=True)
+    member_b_id: Mapped[int | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    origin: Mapped[str] = mapped_column(String(10))  # "round" or "manual"
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("match_rounds.id", ondelete="SET NULL"))
+    a_teaches_b: Mapped[list[str]] = mapped_column(JSON, default=list)
+    b_teaches_a: Mapped[list[str]] = mapped_column(JSON, default=list)
+    same_city: Mapped[bool] = mapped_column(Boolean, default=False)
+    category_id: Mapped[int | None]
+    channel_id: Mapped[int | None]
+    kickoff_message_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    activated_at: Mapped[datetime | None]
+    first_meeting_planned_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+    def members(self) -> tuple[int | None, int | None]:
+        return self.member_a_id, self.member_b_id
+
+    def partner_of(self, user_id: int) -> int | None:
+        return self.member_b_id if user_id == self.member_a_id else self.member_a_id

@@ -13,7 +13,6 @@ from bot.db.repositories.profiles import ACTIVE, PAUSED
 from bot.domain.profiles import ProfileDraft
 from bot.i18n import t
 from bot.interactions import locale_of, reply, reply_key, tr
-from bot.services.membership import Membership
 from bot.translator import cmd
 from bot.ui import ConfirmView
 from cogs.onboarding.join_flow import JoinView
@@ -33,7 +32,7 @@ class Onboarding(
 ):
     def __init__(self, bot: Binome) -> None:
         self.bot = bot
-        self.membership = Membership(bot.db, bot.clock)
+        self.membership = bot.membership
 
     # --- newcomers -------------------------------------------------------------------------
 

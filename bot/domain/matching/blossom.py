@@ -16,7 +16,7 @@ Only the matching algorithm lives here: vertices are ``0..n-1``, weights are pos
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 
 def max_weight_matching(n: int, edges: Sequence[tuple[int, int, int]]) -> list[int]:
@@ -25,9 +25,20 @@ def max_weight_matching(n: int, edges: Sequence[tuple[int, int, int]]) -> list[i
     ``edges`` holds ``(i, j, weight)`` with ``i != j``, integer ``weight > 0`` and at most one edge
     per vertex pair. The result is deterministic for a given vertex numbering and edge order.
     """
+    return max_weight_matching_with_duals(n, edges)[0]
+
+
+def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]) -> tuple[list[int], list[int]]:
+    """Like :func:`max_weight_matching`, also returning the doubled vertex duals ``2·u(v)``.
+
+    At the optimum every edge (i, j, w) of the graph satisfies ``dual[i] + dual[j] >= 2w`` unless
+    both ends lie in one blossom; unmatched vertices have dual 0. An edge *outside* the graph that
+    also satisfies the inequality cannot improve the matching (LP duality), which lets a caller
+    solve on a sparse subgraph and then check the edges it left out.
+    """
     nedge = len(edges)
     if n == 0 or nedge == 0:
-        return [-1] * n
+        return [-1] * n, [0] * n
 
     # endpoint[p] is the vertex at endpoint p; edge k has endpoints 2k and 2k+1.
     endpoint: list[int] = []
@@ -66,15 +77,19 @@ def max_weight_matching(n: int, edges: Sequence[tuple[int, int, int]]) -> list[i
     def slack(k: int) -> int:
         return dualvar[endpoint[2 * k]] + dualvar[endpoint[2 * k + 1]] - wt2[k]
 
-    def leaves(b: int) -> Iterator[int]:
+    def leaves(b: int) -> list[int]:
+        """The vertices inside blossom b (b itself for a single vertex)."""
         if b < n:
-            yield b
-        else:
-            for t in blossomchilds[b]:  # type: ignore[union-attr]
+            return [b]
+        out: list[int] = []
+        stack = [b]
+        while stack:
+            for t in blossomchilds[stack.pop()]:  # type: ignore[union-attr]
                 if t < n:
-                    yield t
+                    out.append(t)
                 else:
-                    yield from leaves(t)
+                    stack.append(t)
+        return out
 
     def assign_label(w: int, t: int, p: int) -> None:
         while True:
@@ -87,7 +102,7 @@ def max_weight_matching(n: int, edges: Sequence[tuple[int, int, int]]) -> list[i
                 if t == 1:
                     queue.append(b)
             else:
-                lv = list(leaves(b))
+                lv = leaves(b)
                 labelled.extend(lv)
                 if t == 1:
                     queue.extend(lv)
@@ -375,14 +390,14 @@ def max_weight_matching(n: int, edges: Sequence[tuple[int, int, int]]) -> list[i
                         if be == -1:
                             bestedge[bv_] = k
                             bestedge_blossoms.append(bv_)
-                        elif kslack < slack(be):
+                        elif kslack < dualvar[endpoint[2 * be]] + dualvar[endpoint[2 * be + 1]] - wt2[be]:
                             bestedge[bv_] = k
                     elif label[w] == 0:
                         be = bestedge[w]
                         if be == -1:
                             bestedge[w] = k
                             bestedge_vertices.append(w)
-                        elif kslack < slack(be):
+                        elif kslack < dualvar[endpoint[2 * be]] + dualvar[endpoint[2 * be + 1]] - wt2[be]:
                             bestedge[w] = k
             if augmented:
                 break
@@ -452,4 +467,4 @@ def max_weight_matching(n: int, edges: Sequence[tuple[int, int, int]]) -> list[i
             if b in live_blossoms and blossomparent[b] == -1 and label[b] == 1 and dualvar[b] == 0:
                 expand_blossom(b, True)
 
-    return [endpoint[p] if p != -1 else -1 for p in mate]
+    return [endpoint[p] if p != -1 else -1 for p in mate], dualvar[:n]

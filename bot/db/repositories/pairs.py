@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import MatchRound, MemberProfile, Pair
+
+# Launch states, in order; then the pair runs until it ends.
+PENDING = "pending"
+CHANNEL_CREATED = "channel_created"
+KICKOFF_SENT = "kickoff_sent"
+ACTIVE = "active"
+ENDED = "ended"
+LAUNCHING = (PENDING, CHANNEL_CREATED, KICKOFF_SENT)
+OPEN = (*LAUNCHING, ACTIVE)
+
+
+def _involving(user_id: int):
+    return or_(Pair.member_a_id == user_id, Pair.member_b_id == user_id)
+
+
+async def open_pair_of(session: AsyncSession, guild_id: int, user_id: int) -> Pair | None:
+    query = select(Pair).where(Pair.guild_id == guild_id, Pair.status.in_(OPEN), _involving(user_id))
+    return (await session.scalars(query.limit(1))).first()
+
+
+async def members_in_open_pairs(session: AsyncSession, guild_id: int) -> set[int]:
+    rows = await session.execute(
+        select(Pair.member_a_id, Pair.member_b_id).where(Pair.guild_id == guild_id, Pair.status.in_(OPEN))
+    )
+    return {member for row in rows for member in row if member is not None}
+
+
+async def past_partners(session: AsyncSession, guild_id: int) -> dict[int, set[int]]:
+    rows = await session.execute(
+        select(Pair.member_a_id, Pair.member_b_id).where(Pair.guild_id == guild_id, Pair.status == ENDED)
+    )
+    partners: dict[int, set[int]] = {}
+    for a, b in rows:
+        if a is not None and b is not None:
+            partners.setdefault(a, set()).add(b)
+            partners.setdefault(b, set()).add(a)
+    return partners
+
+
+async def pair_by_channel(session: AsyncSession, channel_id: int) -> Pair | None:
+    return (await session.scalars(select(Pair).where(Pair.channel_id == channel_id))).first()
+
+
+async def launching_pairs(session: AsyncSession, guild_ids: Iterable[int]) -> list[Pair]:
+    query = select(Pair).where(Pair.guild_id.in_(list(guild_ids)), Pair.status.in_(LAUNCHING)).order_by(Pair.id)
+    return list((await session.scalars(query)).all())
+
+
+async def claim_round(session: AsyncSession, round_id: int, status: str, moderator_id: int, now: datetime) -> bool:
+    """Move a round out of preview exactly once, even with two clicks racing."""
+    result = await session.execute(
+        update(MatchRound)
+        .where(MatchRound.id == round_id, MatchRound.status == "preview")
+        .values(status=status, decided_by=moderator_id, decided_at=now)
+    )
+    return result.rowcount == 1
+
+
+async def bump_priority(session: AsyncSession, guild_id: int, user_ids: Iterable[int]) -> None:
+    """First in line at the next round (the odd one out, the partner of someone who left)."""
+    ids = list(user_ids)
+    if ids:
+        await session.execute(
+            update(MemberProfile)
+            .where(MemberProfile.guild_id == guild_id, MemberProfile.user_id.in_(ids))
+            .values(queue_priority=MemberProfile.queue_priority + 1)
+        )
+
+
+async def forget_member(session: AsyncSession, guild_id: int, user_id: int) -> None:
+    """The member left the program: keep their pairs as anonymous statistics only."""
+    for column in (Pair.member_a_id, Pair.member_b_id):
+        await session.execute(
+            update(Pair).where(Pair.guild_id == guild_id, column == user_id).values({column.key: None})
+        )

@@ -1,0 +1,99 @@
+"""Pairs: forming them (matching rounds, by hand), their launch state machine, and ending them.
+
+No Discord here. The pair-channel cog performs the Discord side of each launch step and records
+each step through this service *after* Discord confirmed it; on restart, unfinished launches are
+resumed from the recorded state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.clock import Clock
+from bot.db.engine import Database
+from bot.db.models import Pair
+from bot.db.repositories import pairs as repo
+from bot.db.repositories.pairs import ACTIVE, CHANNEL_CREATED, ENDED, KICKOFF_SENT, OPEN, PENDING
+
+
+@dataclass(frozen=True, slots=True)
+class EndedPair:
+    pair: Pair
+    was_active: bool
+
+
+class PairService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def get(self, pair_id: int) -> Pair | None:
+        async with self._db.session() as session:
+            return await session.get(Pair, pair_id)
+
+    async def by_channel(self, channel_id: int) -> Pair | None:
+        async with self._db.session() as session:
+            return await repo.pair_by_channel(session, channel_id)
+
+    async def open_pair_of(self, guild_id: int, user_id: int) -> Pair | None:
+        async with self._db.session() as session:
+            return await repo.open_pair_of(session, guild_id, user_id)
+
+    async def launching(self, guild_ids: list[int]) -> list[Pair]:
+        async with self._db.session() as session:
+            return await repo.launching_pairs(session, guild_ids)
+
+    async def open_pairs(self, guild_id: int) -> list[Pair]:
+        async with self._db.session() as session:
+            query = select(Pair).where(Pair.guild_id == guild_id, Pair.status.in_(OPEN)).order_by(Pair.id)
+            return list((await session.scalars(query)).all())
+
+    async def _transition(self, pair_id: int, expected: str, new: str, **fields: object) -> Pair:
+        async with self._db.session() as session:
+            pair = await session.get(Pair, pair_id, with_for_update=True)
+            if pair is None or pair.status != expected:
+                raise LookupError(f"pair {pair_id} is not {expected}")
+            pair.status = new
+            for name, value in fields.items():
+                setattr(pair, name, value)
+            return pair
+
+    async def channel_created(self, pair_id: int, channel_id: int, category_id: int | None) -> Pair:
+        return await self._transition(pair_id, PENDING, CHANNEL_CREATED, channel_id=channel_id, category_id=category_id)
+
+    async def kickoff_sent(self, pair_id: int, message_id: int) -> Pair:
+        return await self._transition(pair_id, CHANNEL_CREATED, KICKOFF_SENT, kickoff_message_id=message_id)
+
+    async def activate(self, pair_id: int) -> Pair:
+        return await self._transition(pair_id, KICKOFF_SENT, ACTIVE, activated_at=self._clock.now())
+
+    async def channel_lost(self, pair_id: int) -> Pair | None:
+        """The pair's channel was deleted by hand: an open pair goes back to launch (recreated)."""
+        async with self._db.session() as session:
+            pair = await session.get(Pair, pair_id, with_for_update=True)
+            if pair is None or pair.status not in OPEN:
+                return None
+            pair.status, pair.channel_id, pair.category_id, pair.kickoff_message_id = PENDING, None, None, None
+            return pair
+
+    async def end(self, pair_id: int, reason: str, *, requeue: tuple[int, ...] = ()) -> EndedPair | None:
+        """End an open pair; `requeue` members go first in line at the next round."""
+        async with self._db.session() as session:
+            pair = await session.get(Pair, pair_id, with_for_update=True)
+            if pair is None or pair.status not in OPEN:
+                return None
+            was_active = pair.status == ACTIVE
+            pair.status, pair.ended_at, pair.end_reason = ENDED, self._clock.now(), reason
+            await repo.bump_priority(session, pair.guild_id, requeue)
+            return EndedPair(pair, was_active)
+
+    async def first_meeting_planned(self, pair_id: int) -> bool:
+        """Record that the pair planned its first meeting. False if it was already recorded."""
+        async with self._db.session() as session:
+            pair = await session.get(Pair, pair_id, with_for_update=True)
+            if pair is None or pair.first_meeting_planned_at is not None:
+                return False
+            pair.first_meeting_planned_at = self._clock.now()
+            return True

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands
+
+from bot.db.models import Pair
+from bot.i18n import t
+from bot.interactions import binome, reply_key
+from bot.services.guild_config import DELETE
+from cogs.pair_channels.kickoff import KICKOFF_PATTERN
+from cogs.pair_channels.launcher import PairLauncher
+
+if TYPE_CHECKING:
+    from bot.bot import Binome
+
+log = logging.getLogger(__name__)
+
+
+class PairKickoffButton(discord.ui.DynamicItem[discord.ui.Button], template=KICKOFF_PATTERN):
+    """The kickoff's buttons; persistent, so they keep working after a restart."""
+
+    def __init__(self, pair_id: int, action: str) -> None:
+        super().__init__(discord.ui.Button(custom_id=f"binome:pair:{pair_id}:{action}"))
+        self.pair_id = pair_id
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> PairKickoffButton:
+        return cls(int(match["pair_id"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        pair = await binome(interaction).pairs.get(self.pair_id)
+        if pair is None or interaction.user.id not in pair.members():
+            await reply_key(interaction, "pairs.errors.not_your_pair")
+            return
+        if self.action == "met":
+            recorded = await binome(interaction).pairs.first_meeting_planned(pair.id)
+            await reply_key(interaction, "pairs.first_meeting.noted" if recorded else "pairs.first_meeting.already")
+        else:
+            await reply_key(interaction, "pairs.charter_hint")
+
+
+class PairChannels(commands.Cog):
+    def __init__(self, bot: Binome) -> None:
+        self.bot = bot
+        self.launcher = PairLauncher(bot, bot.pairs)
+        self._resumed = False
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # on_ready fires again after a reconnect; resuming once per process is enough.
+        if not self._resumed:
+            self._resumed = True
+            await self.launcher.resume_unfinished()
+
+    # --- ending a pair -----------------------------------------------------------------------
+
+    async def end_pair(self, guild: discord.Guild, pair: Pair, reason: str, *, departed: int | None = None) -> None:
+        """End the pair: record it, close its channel per the server's setting, tell the people concerned.
+
+        `departed` is the member who left (the server or the program): their partner goes first in line.
+        """
+        partner = pair.partner_of(departed) if departed is not None else None
+        ended = await self.bot.pairs.end(pair.id, reason, requeue=(partner,) if partner else ())
+        if ended is None:
+            return  # already ended by someone else
+        config = await self.bot.guild_configs.get(guild.id)
+        locale = self.bot.guild_locale(guild.id, str(guild.preferred_locale))
+        channel = guild.get_channel(pair.channel_id or 0)
+        if isinstance(channel, discord.TextChannel):
+            if partner is not None:
+                await self._send(channel, t("pairs.ended.partner_left", locale, partner=f"<@{partner}>"), partner)
+            try:
+                if config.archive_mode == DELETE:
+                    await channel.delete(reason=f"Binôme pair {pair.id} ended")
+                else:
+                    await channel.edit(overwrites=self._read_only(channel), reason=f"Binôme pair {pair.id} ended")
+            except discord.HTTPException as exc:
+                log.warning("could not close the channel of pair %s: %s", pair.id, exc)
+        members = " & ".join(f"<@{m}>" for m in pair.members() if m) or "?"
+        await self.tell_moderators(guild, t(f"pairs.ended.moderators_{reason}", locale, members=members))
+
+    @staticmethod
+    def _read_only(channel: discord.TextChannel) -> dict[Any, discord.PermissionOverwrite]:
+        overwrites = dict(channel.overwrites)
+        for target, overwrite in overwrites.items():
+            if isinstance(target, discord.Member | discord.Object) and target != channel.guild.me:
+                overwrite.update(send_messages=False)
+        return overwrites
+
+    async def _send(self, channel: discord.abc.Messageable, text: str, *mention: int) -> None:
+        try:
+            mentions = discord.AllowedMentions(users=[discord.Object(id=m) for m in mention])
+            await channel.send(text, allowed_mentions=mentions)
+        except discord.HTTPException as exc:
+            log.warning("could not post in %s: %s", getattr(channel, "id", channel), exc)
+
+    async def tell_moderators(self, guild: discord.Guild, text: str) -> None:
+        config = await self.bot.guild_configs.get(guild.id)
+        channel = guild.get_channel(config.mod_channel_id or 0)
+        if isinstance(channel, discord.TextChannel):
+            await self._send(channel, text)
+        else:
+            log.info("guild %s has no moderators' channel; not told: %s", guild.id, text)
+
+    # --- the server changing under us --------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        pair = await self.bot.pairs.open_pair_of(payload.guild_id, payload.user.id)
+        if guild is not None and pair is not None:
+            await self.end_pair(guild, pair, "member_left_server", departed=payload.user.id)
+
+    async def member_leaves_program(self, guild: discord.Guild, user_id: int) -> None:
+        pair = await self.bot.pairs.open_pair_of(guild.id, user_id)
+        if pair is not None:
+            await self.end_pair(guild, pair, "member_left_program", departed=user_id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        pair = await self.bot.pairs.by_channel(channel.id)
+        if pair is None:
+            return
+        relaunch = await self.bot.pairs.channel_lost(pair.id)
+        locale = self.bot.guild_locale(channel.guild.id, str(channel.guild.preferred_locale))
+        members = " & ".join(f"<@{m}>" for m in pair.members() if m) or "?"
+        key = "pairs.channel_deleted.recreated" if relaunch else "pairs.channel_deleted.noted"
+        await self.tell_moderators(channel.guild, t(key, locale, channel=channel.name, members=members))
+        if relaunch is not None:
+            await self.launcher.launch(channel.guild, [pair.id])
