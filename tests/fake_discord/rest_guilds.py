@@ -1,0 +1,167 @@
+"""Guild routes: guild, channel creation, members, roles."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import payloads
+from .checks import (
+    check_channel_limits,
+    check_overwrite_grants,
+    guild_or_404,
+    parse_overwrites,
+    require_in_guild,
+)
+from .errors import APIError, invalid_form, json_response, no_content, read_body, unknown
+from .models import CATEGORY, TEXT, Guild
+from .permissions import Perm
+from .rest import fake_of
+
+SUPPORTED_CHANNEL_TYPES = {TEXT, CATEGORY, 2, 5, 13, 15}
+
+
+def add_routes(routes: web.RouteTableDef) -> None:
+    routes.get("/guilds/{guild_id}")(get_guild)
+    routes.get("/guilds/{guild_id}/channels")(get_channels)
+    routes.post("/guilds/{guild_id}/channels")(create_channel)
+    routes.get("/guilds/{guild_id}/members")(list_members)
+    routes.get("/guilds/{guild_id}/members/search")(search_members)
+    routes.get("/guilds/{guild_id}/members/{user_id}")(get_member)
+    routes.put("/guilds/{guild_id}/members/{user_id}/roles/{role_id}")(add_member_role)
+    routes.delete("/guilds/{guild_id}/members/{user_id}/roles/{role_id}")(remove_member_role)
+    routes.get("/guilds/{guild_id}/roles")(get_roles)
+    routes.post("/guilds/{guild_id}/roles")(create_role)
+
+
+def _guild(request: web.Request) -> Guild:
+    return guild_or_404(fake_of(request).world, request.match_info["guild_id"])
+
+
+async def get_guild(request: web.Request) -> web.Response:
+    fake = fake_of(request)
+    guild = _guild(request)
+    data = payloads.guild_json(guild, fake.world)
+    if request.query.get("with_counts") in ("true", "True", "1"):
+        data["approximate_member_count"] = len(guild.members)
+        data["approximate_presence_count"] = 0
+    return json_response(data)
+
+
+async def get_channels(request: web.Request) -> web.Response:
+    guild = _guild(request)
+    return json_response([payloads.channel_json(c) for c in guild.channels.values()])
+
+
+async def create_channel(request: web.Request) -> web.Response:
+    world = fake_of(request).world
+    guild = _guild(request)
+    body, _ = await read_body(request)
+    require_in_guild(world, guild, Perm.MANAGE_CHANNELS)
+    channel_type = int(body.get("type") or 0)
+    if channel_type not in SUPPORTED_CHANNEL_TYPES:
+        raise invalid_form(("type",), "BASE_TYPE_CHOICES", "Value must be one of {0, 2, 4, 5, 13, 15}.")
+    name = body.get("name") or ""
+    if not 1 <= len(name) <= 100:
+        raise invalid_form(("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+    topic = body.get("topic")
+    if topic and len(topic) > 1024:
+        raise invalid_form(("topic",), "BASE_TYPE_MAX_LENGTH", "Must be 1024 or fewer in length.")
+    parent_id = int(body["parent_id"]) if body.get("parent_id") else None
+    check_channel_limits(world, guild, creating=True, channel_type=channel_type, parent_id=parent_id)
+    overwrites = parse_overwrites(body.get("permission_overwrites"))
+    if overwrites:
+        parent = guild.channels.get(parent_id) if parent_id else None
+        check_overwrite_grants(world, guild, overwrites, parent=parent)
+    channel = world.create_channel(
+        guild.id, channel_type, name, parent_id=parent_id, position=body.get("position"), topic=topic,
+        nsfw=bool(body.get("nsfw")), overwrites=overwrites,
+        rate_limit_per_user=int(body.get("rate_limit_per_user") or 0),
+    )
+    return json_response(payloads.channel_json(channel), status=201)
+
+
+async def list_members(request: web.Request) -> web.Response:
+    fake = fake_of(request)
+    guild = _guild(request)
+    if "members" not in fake.privileged_intents:
+        raise APIError(403, 50001, "Missing Access")
+    limit = max(1, min(int(request.query.get("limit", 1)), 1000))
+    after = int(request.query.get("after", 0))
+    members = sorted((m for m in guild.members.values() if m.id > after), key=lambda m: m.id)[:limit]
+    return json_response([payloads.member_json(m) for m in members])
+
+
+async def search_members(request: web.Request) -> web.Response:
+    guild = _guild(request)
+    query = request.query.get("query", "").lower()
+    limit = max(1, min(int(request.query.get("limit", 1)), 1000))
+    found = [m for m in guild.members.values()
+             if m.user.username.lower().startswith(query) or (m.nick or "").lower().startswith(query)]
+    return json_response([payloads.member_json(m) for m in found[:limit]])
+
+
+async def get_member(request: web.Request) -> web.Response:
+    guild = _guild(request)
+    member = guild.members.get(int(request.match_info["user_id"]))
+    if member is None:
+        raise unknown("Member")
+    return json_response(payloads.member_json(member))
+
+
+def _role_change(request: web.Request) -> tuple[Guild, int, int]:
+    world = fake_of(request).world
+    guild = _guild(request)
+    user_id = int(request.match_info["user_id"])
+    role_id = int(request.match_info["role_id"])
+    if user_id not in guild.members:
+        raise unknown("Member")
+    role = guild.roles.get(role_id)
+    if role is None:
+        raise unknown("Role")
+    require_in_guild(world, guild, Perm.MANAGE_ROLES)
+    is_admin = world.guild_permissions(guild.id, world.bot_user.id) & Perm.ADMINISTRATOR
+    if world.rules.enforce_permissions and not is_admin:
+        bot_member = guild.members[world.bot_user.id]
+        top = max((guild.roles[r].position for r in bot_member.roles if r in guild.roles), default=0)
+        if role.position >= top or role.managed:
+            raise APIError(403, 50013, "Missing Permissions")
+    return guild, user_id, role_id
+
+
+async def add_member_role(request: web.Request) -> web.Response:
+    world = fake_of(request).world
+    guild, user_id, role_id = _role_change(request)
+    member = guild.members[user_id]
+    if role_id not in member.roles:
+        world.update_member(guild.id, user_id, roles=[*member.roles, role_id])
+    return no_content()
+
+
+async def remove_member_role(request: web.Request) -> web.Response:
+    world = fake_of(request).world
+    guild, user_id, role_id = _role_change(request)
+    member = guild.members[user_id]
+    if role_id in member.roles:
+        world.update_member(guild.id, user_id, roles=[r for r in member.roles if r != role_id])
+    return no_content()
+
+
+async def get_roles(request: web.Request) -> web.Response:
+    guild = _guild(request)
+    return json_response([payloads.role_json(r) for r in guild.roles.values()])
+
+
+async def create_role(request: web.Request) -> web.Response:
+    world = fake_of(request).world
+    guild = _guild(request)
+    body, _ = await read_body(request)
+    require_in_guild(world, guild, Perm.MANAGE_ROLES)
+    permissions = int(body.get("permissions") or 0)
+    bot_perms = world.guild_permissions(guild.id, world.bot_user.id)
+    if world.rules.enforce_permissions and permissions & ~bot_perms:
+        raise APIError(403, 50013, "Missing Permissions")
+    role = world.add_role(guild.id, body.get("name") or "new role", permissions, position=1,
+                          mentionable=bool(body.get("mentionable")), hoist=bool(body.get("hoist")),
+                          color=int(body.get("color") or 0))
+    return json_response(payloads.role_json(role))
+
