@@ -363,3 +363,7 @@ class InteractionDriver:
     def interaction_log(self: FakeDiscord) -> list[Interaction]:
         """Every interaction sent, oldest first."""
         return list(self.interactions.values())
+
+    def interaction_latencies(self: FakeDiscord) -> list[float]:
+        """Seconds from INTERACTION_CREATE to the callback, for every acknowledged interaction."""
+        return [i.latency for i in self.interactions.values() if i.latency is not None]

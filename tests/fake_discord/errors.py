@@ -9,7 +9,6 @@ from aiohttp import web
 
 from .models import Attachment
 
-
 PAYLOAD_KEY: web.RequestKey[Any] = web.RequestKey("payload", object)
 FILES_KEY: web.RequestKey[list[Attachment]] = web.RequestKey("files", list)
 

@@ -111,8 +111,9 @@ def channel_json(channel: Channel) -> dict[str, Any]:
     return data
 
 
-def guild_json(guild: Guild, world: World, *, gateway: bool = False) -> dict[str, Any]:
-    """A guild object; with ``gateway=True`` the full GUILD_CREATE payload."""
+def guild_json(guild: Guild, world: World, *, gateway: bool = False, joined: bool = False) -> dict[str, Any]:
+    """A guild object; with ``gateway=True`` the full GUILD_CREATE payload. ``joined``: the bot just
+    joined the guild (no ``unavailable`` key, so discord.py fires ``on_guild_join``)."""
     data: dict[str, Any] = {
         "id": str(guild.id),
         "name": guild.name,
@@ -167,6 +168,8 @@ def guild_json(guild: Guild, world: World, *, gateway: bool = False) -> dict[str
             guild_scheduled_events=[],
             soundboard_sounds=[],
         )
+        if joined:
+            del data["unavailable"]
     return data
 
 

@@ -89,6 +89,15 @@ class RateLimiter:
     def limit_for(self, template: str) -> tuple[int, float] | None:
         return self.route_limits.get(template, self.default_limit)
 
+    def floor_seconds(self, template: str, count: int) -> float:
+        """Least time ``count`` requests to one bucket of ``template`` can take under its limit
+        (the first window opens with the first request), e.g. for a benchmark's lower bound."""
+        limits = self.limit_for(template)
+        if not limits or count <= 0:
+            return 0.0
+        limit, per = limits
+        return ((count - 1) // limit) * per
+
     def check(self, template: str, params: dict[str, str], token: str | None, *,
               exempt_global: bool = False, now: float | None = None) -> Decision:
         """Count one request; return the headers to send, or a 429 decision."""

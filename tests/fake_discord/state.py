@@ -118,7 +118,7 @@ class World:
         guild.members[self.bot_user.id] = Member(user=self.bot_user, guild_id=gid, roles=[bot_role.id])
         guild.members[owner_id] = Member(user=self.users[owner_id], guild_id=gid)
         self.guilds[gid] = guild
-        self.emit("GUILD_CREATE", payloads.guild_json(guild, self, gateway=True), GUILDS)
+        self.emit("GUILD_CREATE", payloads.guild_json(guild, self, gateway=True, joined=True), GUILDS)
         self.notify()
         return guild
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 import pytest
@@ -17,8 +17,10 @@ from tests.fake_discord import FakeDiscord
 
 
 class FrenchTranslator(app_commands.Translator):
-    WORDS = {"mentoring": "mentorat", "join": "rejoindre", "Mentoring program": "Programme de mentorat",
-             "Join the program": "Rejoindre le programme"}
+    WORDS: ClassVar[dict[str, str]] = {
+        "mentoring": "mentorat", "join": "rejoindre", "Mentoring program": "Programme de mentorat",
+        "Join the program": "Rejoindre le programme",
+    }
 
     async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
                         context: app_commands.TranslationContext) -> str | None:
@@ -51,9 +53,9 @@ class ProfileModal(discord.ui.Modal, title="Profile"):
 
 
 class ProbeBot(commands.Bot):
-    def __init__(self) -> None:
+    def __init__(self, *, members: bool = True) -> None:
         intents = discord.Intents.default()
-        intents.members = True
+        intents.members = members
         super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.1)
         self.errors: list[BaseException] = []
         self.ready_event = asyncio.Event()
@@ -104,6 +106,9 @@ class ProbeBot(commands.Bot):
                 __import__("io").BytesIO(b'{"a": 1}'), filename="data.json"), ephemeral=True)
 
         self.tree.add_command(group)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        pass  # discord.py waits 5 s before re-identifying; not needed against the fake
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(FrenchTranslator())
