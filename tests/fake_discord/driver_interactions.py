@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import payloads
 from .interactions import APPLICATION_COMMAND, AUTOCOMPLETE, MESSAGE_COMPONENT, MODAL, MODAL_SUBMIT, Interaction
 from .models import DM, TEXT, Channel, Guild, Member, Message, Role, User
-from .permissions import Perm
+from .permissions import Perm, names
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
@@ -130,6 +130,8 @@ class InteractionDriver:
         if subcommand and " " in subcommand and group is None:
             group, subcommand = subcommand.split(" ", 1)
         command = self.command(name, guild.id if guild else None)
+        if command is not None and self.rules.enforce_command_permissions:
+            self._check_command_allowed(command, guild, user)
         schema: list[dict[str, Any]] | None = command.get("options") or [] if command else None
         path = [p for p in (group, subcommand) if p]
         for part in path:
@@ -151,6 +153,26 @@ class InteractionDriver:
         if command is not None and command.get("guild_id"):
             data["guild_id"] = command["guild_id"]
         return self._send(self._payload(itype, guild, channel, user, data, locale=locale))
+
+    def _check_command_allowed(self: FakeDiscord, command: dict[str, Any], guild: Guild | None, user: User) -> None:
+        name = command["name"]
+        contexts = command.get("contexts")
+        context = 0 if guild is not None else 1
+        no_dm = guild is None and command.get("dm_permission") is False
+        if (contexts is not None and context not in contexts) or no_dm:
+            raise AssertionError(f"/{name} cannot be used {'in a server' if guild else 'in DMs'} "
+                                 f"(contexts={contexts}, dm_permission={command.get('dm_permission')})")
+        required = command.get("default_member_permissions")
+        if guild is None or required is None:
+            return
+        have = self.world.guild_permissions(guild.id, user.id)
+        if have & Perm.ADMINISTRATOR or (int(required) != 0 and have & int(required) == int(required)):
+            return
+        raise AssertionError(
+            f"Discord would not let {user.username} ({user.id}) run /{name}: it needs default_member_permissions="
+            f"{required} {names(int(required)) or '(administrators only)'}, the member has {names(have)}. Give the "
+            "member the permission, or set fake.rules.enforce_command_permissions = False (server admins can "
+            "override command permissions in Server Settings > Integrations).")
 
     def _options(self: FakeDiscord, guild: Guild | None, channel: Channel, schema: list[dict[str, Any]] | None,
                  values: dict[str, Any], resolved: dict[str, dict[str, Any]], focused: str | None, *,
@@ -244,14 +266,6 @@ class InteractionDriver:
         world = self.world
         if message.deleted:
             raise AssertionError(f"message {message.id} was deleted")
-        component = message.component(custom_id)
-        if component is None:
-            raise AssertionError(f"message {message.id} has no component {custom_id!r}; "
-                                 f"it has {message.custom_ids()}")
-        if component.get("type") not in types:
-            raise AssertionError(f"component {custom_id!r} has type {component.get('type')}, expected {list(types)}")
-        if component.get("disabled"):
-            raise AssertionError(f"component {custom_id!r} is disabled")
         user = world.users[_id(user_id)]
         if message.ephemeral and message.interaction_metadata:
             owner = int(message.interaction_metadata["user"]["id"])
@@ -265,6 +279,14 @@ class InteractionDriver:
         guild = world.guilds.get(channel.guild_id) if channel.guild_id else None
         if guild is not None and not world.permissions_in(channel, user.id) & Perm.VIEW_CHANNEL:
             raise AssertionError(f"user {user.id} cannot view channel {channel.id}")
+        component = message.component(custom_id)
+        if component is None:
+            raise AssertionError(f"message {message.id} has no component {custom_id!r}; "
+                                 f"it has {message.custom_ids()}")
+        if component.get("type") not in types:
+            raise AssertionError(f"component {custom_id!r} has type {component.get('type')}, expected {list(types)}")
+        if component.get("disabled"):
+            raise AssertionError(f"component {custom_id!r} is disabled")
         return guild, channel, user, component
 
     async def click(self: FakeDiscord, message: Message | Interaction | int, custom_id: str,

@@ -62,6 +62,9 @@ class Rules:
     validate_payloads: bool = True
     #: Discord lower-cases text channel names and turns spaces into dashes
     normalize_channel_names: bool = True
+    #: refuse (AssertionError in the driver) what the Discord client would not let a user run:
+    #: a command whose ``default_member_permissions`` the member lacks, or outside its ``contexts``
+    enforce_command_permissions: bool = True
 
 
 def normalize_text_channel_name(name: str) -> str:

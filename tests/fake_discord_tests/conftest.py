@@ -107,6 +107,12 @@ class ProbeBot(commands.Bot):
 
         self.tree.add_command(group)
 
+        @self.tree.command(name="admin-ping", description="Moderators only")
+        @app_commands.default_permissions(manage_guild=True)
+        @app_commands.guild_only()
+        async def admin_ping(interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("pong", ephemeral=True)
+
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         pass  # discord.py waits 5 s before re-identifying; not needed against the fake
 

@@ -8,9 +8,9 @@ import json
 import discord
 import pytest
 
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import FakeDiscord, Perm
 
-from .conftest import ProbeBot
+from .conftest import ConfirmView, ProbeBot
 
 
 async def _synced(fake: FakeDiscord, bot: ProbeBot) -> None:
@@ -20,15 +20,15 @@ async def _synced(fake: FakeDiscord, bot: ProbeBot) -> None:
 
 async def test_tree_sync_records_localizations(fake: FakeDiscord, bot: ProbeBot) -> None:
     await _synced(fake, bot)
-    [command] = fake.commands("global")
-    assert command["name"] == "mentoring" and command["id"].isdigit()
+    command = fake.command("mentoring")
+    assert command["id"].isdigit() and fake.command("admin-ping")["default_member_permissions"] == 32
     assert command["name_localizations"] == {"fr": "mentorat"}
     assert command["description_localizations"] == {"fr": "Programme de mentorat"}
     join = next(o for o in command["options"] if o["name"] == "join")
     assert join["name_localizations"] == {"fr": "rejoindre"}
     assert [o["name"] for o in join["options"]] == ["skill", "years", "buddy"]
-    fetched = await bot.tree.fetch_commands()
-    assert fetched[0].id == int(command["id"])
+    fetched = {c.name: c for c in await bot.tree.fetch_commands()}
+    assert fetched["mentoring"].id == int(command["id"])
 
 
 async def test_slash_command_deferred_ephemeral(fake: FakeDiscord, world, bot: ProbeBot) -> None:
@@ -138,3 +138,31 @@ async def test_dm_interaction_and_guild_command_routing(fake: FakeDiscord, world
     assert interaction.data["guild_id"] == str(guild.id)
     assert (await interaction.final_message()).content == "Hello!"
     await asyncio.sleep(0)
+
+
+async def test_command_permissions_and_contexts(fake: FakeDiscord, world, bot: ProbeBot) -> None:
+    await bot.tree.sync()
+    guild = world["guild"]
+    with pytest.raises(AssertionError, match="would not let alice"):
+        await fake.slash_command(guild.id, world["alice"].id, "admin-ping")
+    moderator = fake.add_member(guild.id, name="mod", permissions=Perm.MANAGE_GUILD)
+    reply = await (await fake.slash_command(guild.id, moderator.id, "admin-ping")).final_message()
+    assert reply.content == "pong"
+    with pytest.raises(AssertionError, match="cannot be used in DMs"):
+        await fake.slash_command(None, moderator.id, "admin-ping")
+
+
+async def test_dm_command_and_button_in_dm(fake: FakeDiscord, world, bot: ProbeBot) -> None:
+    await bot.tree.sync()
+    alice = world["alice"]
+    interaction = await fake.slash_command(None, alice.id, "mentoring", subcommand="hello")
+    assert "user" in interaction.payload and "member" not in interaction.payload
+    message = await interaction.final_message()
+    assert message.channel_id == fake.dm_channel(alice.id).id
+    user = await bot.fetch_user(alice.id)
+    sent = await user.send("Choose", view=ConfirmView())
+    assert [m.content for m in fake.dms(alice.id)] == ["Hello!", "Choose"]
+    click = await fake.click(sent.id, "confirm", alice.id)
+    assert (await click.final_message()).content == f"confirmed by {alice.id}"
+    with pytest.raises(AssertionError, match="cannot see the DM"):
+        await fake.click(sent.id, "confirm", world["bob"].id)
