@@ -13,7 +13,7 @@ from .checks import (
     require_in_guild,
 )
 from .errors import APIError, invalid_form, json_response, no_content, read_body, unknown
-from .models import CATEGORY, TEXT, Guild
+from .models import CATEGORY, TEXT, Guild, Overwrite
 from .permissions import Perm
 from .rest import fake_of
 
@@ -24,6 +24,7 @@ def add_routes(routes: web.RouteTableDef) -> None:
     routes.get("/guilds/{guild_id}")(get_guild)
     routes.get("/guilds/{guild_id}/channels")(get_channels)
     routes.post("/guilds/{guild_id}/channels")(create_channel)
+    routes.patch("/guilds/{guild_id}/channels")(move_channels)
     routes.get("/guilds/{guild_id}/members")(list_members)
     routes.get("/guilds/{guild_id}/members/search")(search_members)
     routes.get("/guilds/{guild_id}/members/{user_id}")(get_member)
@@ -69,15 +70,45 @@ async def create_channel(request: web.Request) -> web.Response:
     parent_id = int(body["parent_id"]) if body.get("parent_id") else None
     check_channel_limits(world, guild, creating=True, channel_type=channel_type, parent_id=parent_id)
     overwrites = parse_overwrites(body.get("permission_overwrites"))
+    parent = guild.channels.get(parent_id) if parent_id else None
     if overwrites:
-        parent = guild.channels.get(parent_id) if parent_id else None
         check_overwrite_grants(world, guild, overwrites, parent=parent)
+    elif parent is not None:
+        # Discord syncs a channel created in a category without overwrites (absent or []) with the category.
+        overwrites = [Overwrite(o.id, o.type, o.allow, o.deny) for o in parent.overwrites.values()]
     channel = world.create_channel(
         guild.id, channel_type, name, parent_id=parent_id, position=body.get("position"), topic=topic,
         nsfw=bool(body.get("nsfw")), overwrites=overwrites,
         rate_limit_per_user=int(body.get("rate_limit_per_user") or 0),
     )
     return json_response(payloads.channel_json(channel), status=201)
+
+
+async def move_channels(request: web.Request) -> web.Response:
+    """Bulk position / parent update (what discord.py's ``channel.edit(position=...)`` / ``move`` send)."""
+    world = fake_of(request).world
+    guild = _guild(request)
+    body, _ = await read_body(request)
+    require_in_guild(world, guild, Perm.MANAGE_CHANNELS)
+    for i, item in enumerate(body.get("__list__") or []):
+        channel = guild.channels.get(int(item.get("id") or 0))
+        if channel is None:
+            raise invalid_form((i, "id"), "CHANNEL_INVALID", "Unknown channel")
+        changes = {}
+        if item.get("position") is not None:
+            changes["position"] = int(item["position"])
+        if "parent_id" in item:
+            parent_id = int(item["parent_id"]) if item["parent_id"] else None
+            check_channel_limits(world, guild, creating=False, channel_type=channel.type, parent_id=parent_id,
+                                 moving=channel)
+            changes["parent_id"] = parent_id
+            if item.get("lock_permissions") and parent_id:
+                parent = guild.channels[parent_id]
+                changes["overwrites"] = {o.id: Overwrite(o.id, o.type, o.allow, o.deny)
+                                         for o in parent.overwrites.values()}
+        if changes:
+            world.update_channel(channel, **changes)
+    return no_content()
 
 
 async def list_members(request: web.Request) -> web.Response:

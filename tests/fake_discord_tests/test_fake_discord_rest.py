@@ -121,3 +121,22 @@ async def test_fail_next_and_manual_events(fake: FakeDiscord, world, bot: ProbeB
     await fake.wait_for(lambda: len(bot.member_events) == 2 and bot.channel_events)
     assert bot.member_events == [("join", carol.id), ("remove", world["bob"].id)]
     assert bot.channel_events == [("delete", world["category"].id)]
+
+
+async def test_channel_in_category_syncs_overwrites_and_moves(fake: FakeDiscord, world, bot: ProbeBot) -> None:
+    guild_id = world["guild"].id
+    private = fake.add_category(guild_id, "Private pairs", overwrites={
+        guild_id: (0, Perm.VIEW_CHANNEL), fake.bot_user.id: (Perm.VIEW_CHANNEL | Perm.MANAGE_ROLES, 0)})
+    guild = bot.get_guild(guild_id)
+    await fake.wait_for(lambda: guild.get_channel(private.id))
+    created = await guild.create_text_channel("pair", category=guild.get_channel(private.id))
+    assert fake.channel(created.id).overwrites == fake.channel(private.id).overwrites
+    assert not fake.can_view(created.id, world["alice"].id)
+    await created.edit(category=None)
+    await created.edit(position=0)
+    assert fake.channel(created.id).parent_id is None
+
+
+async def test_wait_for_timeout_describes_what_happened(fake: FakeDiscord) -> None:
+    with pytest.raises(AssertionError, match=r"(?s)timed out after 0.1s waiting for nothing.*last 15 requests"):
+        await fake.wait_for(lambda: False, timeout=0.1, description="waiting for nothing")
