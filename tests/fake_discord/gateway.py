@@ -201,6 +201,9 @@ class Gateway:
             await self._close(ws, 4014, "Disallowed intent(s).")
             return None
         self.identify_count += 1
+        # A fresh IDENTIFY (e.g. a restarted bot process): forget sessions nobody is connected to.
+        for stale in [sid for sid, s in self.sessions.items() if not s.connected]:
+            del self.sessions[stale]
         session = Session(id=secrets.token_hex(16), intents=intents, shard=data.get("shard"))
         session.ws, session.queue = ws, queue
         self.sessions[session.id] = session

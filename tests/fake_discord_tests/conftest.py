@@ -74,6 +74,10 @@ class ProbeBot(commands.Bot):
             who = buddy.display_name if buddy else "nobody"
             await interaction.edit_original_response(content=f"joined {skill} {years} {who} {interaction.locale}")
 
+        @join.autocomplete("skill")
+        async def skill_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+            return [app_commands.Choice(name=s, value=s) for s in ("python", "pricing") if s.startswith(current)]
+
         @group.command(name="hello", description="Say hello with a button")
         async def hello(interaction: discord.Interaction) -> None:
             await interaction.response.send_message("Hello!", view=ConfirmView())

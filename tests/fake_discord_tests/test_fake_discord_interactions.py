@@ -166,3 +166,11 @@ async def test_dm_command_and_button_in_dm(fake: FakeDiscord, world, bot: ProbeB
     assert (await click.final_message()).content == f"confirmed by {alice.id}"
     with pytest.raises(AssertionError, match="cannot see the DM"):
         await fake.click(sent.id, "confirm", world["bob"].id)
+
+
+async def test_autocomplete(fake: FakeDiscord, world, bot: ProbeBot) -> None:
+    await bot.tree.sync()
+    interaction = await fake.autocomplete(world["guild"].id, world["alice"].id, "mentoring", "skill", "py",
+                                          subcommand="join")
+    callback = await interaction.response()
+    assert callback.type == 8 and callback.data["choices"] == [{"name": "python", "value": "python"}]
