@@ -17,7 +17,8 @@ def profile_embed(
     none = t("onboarding.profile.none", locale)
 
     def skills(direction: str) -> str:
-        return ", ".join(names.get(key, key) for key in profile.skill_keys(direction)) or none
+        chosen = set(profile.skill_keys(direction))
+        return ", ".join(name for key, name in names.items() if key in chosen) or none  # catalogue order
 
     embed = discord.Embed(title=t("onboarding.profile.title", locale, name=display_name), colour=BRAND_COLOUR)
     embed.add_field(name=t("onboarding.profile.teaches", locale), value=skills("teach"), inline=False)

@@ -1,22 +1,31 @@
-"""Exact maximum-weight matching on a general graph (Edmonds' blossom algorithm, pure Python).
+"""Exact maximum-weight matching on a general graph (Edmonds' blossom algorithm), pure Python.
 
-This is the O(n³) primal-dual method described by Galil ("Efficient algorithms for finding maximum
-matching in graphs", ACM Computing Surveys, 1986), with the usual data structures (least-slack edge
-per blossom, nested blossoms, integer duals stored doubled so integer weights stay exact).
+The primal-dual method is Galil's O(n³) formulation ("Efficient algorithms for finding maximum
+matching in graphs", ACM Computing Surveys 18(1), 1986); the blossom bookkeeping (nested blossoms
+stored as child lists with the connecting endpoints, doubled integer duals so integer weights stay
+exact) follows the layout popularised by J. van Rantwijk's reference implementation.
 
-Two speed-ups that keep the result exact:
+What differs from the textbook loop, for speed on graphs with thousands of vertices:
 
-* at the start of a stage, every edge that joins two free single vertices and has zero slack is
-  matched directly (each is an augmenting path of length one, so the invariants hold) instead of
-  paying one full stage per edge;
-* the dual-update step only visits the vertices and blossoms that carry a label in this stage.
+* **No stage restarts.** After an augmentation only the two alternating trees that met are
+  dissolved; every other tree keeps its labels and keeps growing. The state stays a valid primal-dual
+  state (a forest of alternating trees rooted at every free vertex, tight tree and matched edges,
+  equal duals on free vertices), so the result is still exact.
+* **Lazy duals.** ``dual(v) = off[v] + sign[v]·D`` where D is the total dual step so far and the sign
+  says whether v sits in an outer (S, −1), inner (T, +1) or unlabelled (0) blossom. A dual step is
+  therefore O(1) instead of a pass over the forest.
+* **Event queues.** Candidate edges (outer–unlabelled, outer–outer) wait in bucket queues (a heap of
+  distinct keys, a list of edges per key) and inner blossoms in a heap, keyed by a quantity that does
+  not change while the labels stay the same; stale entries are recognised when they come up (their
+  key no longer matches) and dropped.
 
-Only the matching algorithm lives here: vertices are ``0..n-1``, weights are positive ``int``.
+Vertices are ``0..n-1``; weights must be positive integers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from heapq import heapify, heappop, heappush
 
 
 def max_weight_matching(n: int, edges: Sequence[tuple[int, int, int]]) -> list[int]:
@@ -32,8 +41,8 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
     """Like :func:`max_weight_matching`, also returning the doubled vertex duals ``2·u(v)``.
 
     At the optimum every edge (i, j, w) of the graph satisfies ``dual[i] + dual[j] >= 2w`` unless
-    both ends lie in one blossom; unmatched vertices have dual 0. An edge *outside* the graph that
-    also satisfies the inequality cannot improve the matching (LP duality), which lets a caller
+    both ends lie in one blossom, and unmatched vertices have dual 0. An edge *outside* the graph
+    that satisfies the inequality cannot improve the matching (LP duality), which lets a caller
     solve on a sparse subgraph and then check the edges it left out.
     """
     nedge = len(edges)
@@ -42,12 +51,12 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
 
     # endpoint[p] is the vertex at endpoint p; edge k has endpoints 2k and 2k+1.
     endpoint: list[int] = []
-    wt2: list[int] = []  # doubled weights, matching the doubled duals
+    wt2: list[int] = []  # doubled weights, to match the doubled duals
     for i, j, w in edges:
         endpoint.append(i)
         endpoint.append(j)
         wt2.append(2 * w)
-    # neighbend[v]: the remote endpoints p of the edges at v (endpoint[p] is the neighbour).
+    # neighbend[v]: remote endpoints p of the edges at v (endpoint[p] is the neighbour).
     neighbend: list[list[int]] = [[] for _ in range(n)]
     for k, (i, j, _w) in enumerate(edges):
         neighbend[i].append(2 * k + 1)
@@ -56,26 +65,43 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
 
     two_n = 2 * n
     mate = [-1] * n  # remote endpoint of the matched edge, or -1
-    label = [0] * two_n  # 0 free, 1 S (outer), 2 T (inner); top-level blossoms and vertices
-    labelend = [-1] * two_n
-    inblossom = list(range(n))
+    # Labels of top-level blossoms (and of single vertices): 0 none, 1 outer (S), 2 inner (T).
+    label = [1] * n + [0] * n
+    labelend = [-1] * two_n  # endpoint of the tree edge through which the blossom got its label
+    inblossom = list(range(n))  # top-level blossom of each vertex
     blossomparent = [-1] * two_n
-    blossomchilds: list[list[int] | None] = [None] * two_n
+    blossomchilds: list[list[int]] = [[] for _ in range(two_n)]
+    blossomendps: list[list[int]] = [[] for _ in range(two_n)]
     blossombase = list(range(n)) + [-1] * n
-    blossomendps: list[list[int] | None] = [None] * two_n
-    bestedge = [-1] * two_n
-    blossombestedges: list[list[int] | None] = [None] * two_n
     unusedblossoms = list(range(two_n - 1, n - 1, -1))
-    live_blossoms: set[int] = set()
-    dualvar = [maxweight] * n + [0] * n
-    allowedge = [False] * nedge
-    queue: list[int] = []
-    labelled: list[int] = []  # vertices whose top-level blossom got a label this stage
-    bestedge_vertices: list[int] = []  # non-S vertices that got a bestedge this stage
-    bestedge_blossoms: list[int] = []  # S-blossoms that got a bestedge this stage
-
-    def slack(k: int) -> int:
-        return dualvar[endpoint[2 * k]] + dualvar[endpoint[2 * k + 1]] - wt2[k]
+    # Lazy duals (doubled): dual(v) = voff[v] + vsign[v] * D ; z(b) = boff[b] + bsign[b] * D.
+    D = 0
+    voff = [maxweight] * n
+    vsign = [-1] * n  # every vertex starts free, hence outer
+    boff = [0] * two_n
+    bsign = [0] * two_n
+    # Alternating-tree membership, so that a tree can be dissolved after an augmentation.
+    tree = list(range(n))
+    members: list[list[int]] = [[v] for v in range(n)]
+    nfree = n
+    # Bucket queues of edges, key -> [edge, ...] plus a heap of the keys: queue 2 holds
+    # outer–unlabelled edges (slack = key − D), queue 3 outer–outer edges (slack = key − 2D).
+    # heap4 holds (key, blossom) for inner blossoms (z = key − D).
+    keys2: list[int] = []
+    b2: dict[int, list[int]] = {}
+    keys3: list[int] = []
+    b3: dict[int, list[int]] = {}
+    heap4: list[tuple[int, int]] = []
+    # Every vertex starts as the root of its own tree, so every edge joins two outer vertices.
+    for k in range(nedge):
+        key = 2 * maxweight - wt2[k]
+        lst = b3.get(key)
+        if lst is None:
+            b3[key] = [k]
+        else:
+            lst.append(k)
+    keys3 = list(b3)
+    heapify(keys3)
 
     def leaves(b: int) -> list[int]:
         """The vertices inside blossom b (b itself for a single vertex)."""
@@ -84,31 +110,110 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
         out: list[int] = []
         stack = [b]
         while stack:
-            for t in blossomchilds[stack.pop()]:  # type: ignore[union-attr]
+            for t in blossomchilds[stack.pop()]:
                 if t < n:
                     out.append(t)
                 else:
                     stack.append(t)
         return out
 
+    def set_vsign(v: int, s: int) -> None:
+        voff[v] += (vsign[v] - s) * D
+        vsign[v] = s
+
+    def set_bsign(b: int, s: int) -> None:
+        boff[b] += (bsign[b] - s) * D
+        bsign[b] = s
+
+    def push_outer_edges(vs: list[int]) -> None:
+        """vs just became outer vertices: queue their edges to outer and unlabelled blossoms."""
+        for v in vs:
+            bv = inblossom[v]
+            ov = voff[v]
+            for p in neighbend[v]:
+                w = endpoint[p]
+                bw = inblossom[w]
+                if bw == bv:
+                    continue
+                lw = label[bw]
+                if lw == 2:
+                    continue
+                k = p >> 1
+                key = ov + voff[w] - wt2[k]
+                if lw == 1:
+                    lst = b3.get(key)
+                    if lst is None:
+                        b3[key] = [k]
+                        heappush(keys3, key)
+                    else:
+                        lst.append(k)
+                else:
+                    lst = b2.get(key)
+                    if lst is None:
+                        b2[key] = [k]
+                        heappush(keys2, key)
+                    else:
+                        lst.append(k)
+
+    def push_unlabelled_edges(vs: list[int]) -> None:
+        """vs just lost their label: queue their edges to outer blossoms."""
+        for v in vs:
+            bv = inblossom[v]
+            ov = voff[v]
+            for p in neighbend[v]:
+                w = endpoint[p]
+                bw = inblossom[w]
+                if bw != bv and label[bw] == 1:
+                    k = p >> 1
+                    key = ov + voff[w] - wt2[k]
+                    lst = b2.get(key)
+                    if lst is None:
+                        b2[key] = [k]
+                        heappush(keys2, key)
+                    else:
+                        lst.append(k)
+
+    def valid2(k: int, key: int) -> bool:
+        """Is queue-2 entry (key, k) current: one end outer, the other unlabelled, key unchanged?"""
+        i = endpoint[2 * k]
+        j = endpoint[2 * k + 1]
+        li = label[inblossom[i]]
+        lj = label[inblossom[j]]
+        return li + lj == 1 and li * lj == 0 and key == voff[i] + voff[j] - wt2[k]
+
+    def valid3(k: int, key: int) -> bool:
+        """Is queue-3 entry (key, k) current: ends in two distinct outer blossoms, key unchanged?"""
+        i = endpoint[2 * k]
+        j = endpoint[2 * k + 1]
+        bi = inblossom[i]
+        bj = inblossom[j]
+        return bi != bj and label[bi] == 1 and label[bj] == 1 and key == voff[i] + voff[j] - wt2[k]
+
+    def valid4(b: int, key: int) -> bool:
+        """Is heap-4 entry (key, b) current: b still a top-level inner blossom, key unchanged?"""
+        return blossomparent[b] == -1 and label[b] == 2 and bsign[b] == -1 and key == boff[b]
+
     def assign_label(w: int, t: int, p: int) -> None:
+        """Label w's top-level blossom t via endpoint p (-1 for a root); an inner blossom's mate
+        becomes outer in turn."""
         while True:
             b = inblossom[w]
+            root = w if p == -1 else tree[endpoint[p]]
             label[w] = label[b] = t
             labelend[w] = labelend[b] = p
-            bestedge[w] = bestedge[b] = -1
-            if b < n:
-                labelled.append(b)
-                if t == 1:
-                    queue.append(b)
-            else:
-                lv = leaves(b)
-                labelled.extend(lv)
-                if t == 1:
-                    queue.extend(lv)
+            lv = leaves(b)
+            sign = -1 if t == 1 else 1
+            for v in lv:
+                tree[v] = root
+                set_vsign(v, sign)
+            members[root].extend(lv)
+            if b >= n:
+                set_bsign(b, -sign)
+                if t == 2:
+                    heappush(heap4, (boff[b], b))
             if t == 1:
+                push_outer_edges(lv)
                 return
-            # T-blossom: its base is matched; label the mate S.
             base = blossombase[b]
             mp = mate[base]
             w, t, p = endpoint[mp], 1, mp ^ 1
@@ -143,7 +248,6 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
         bv = inblossom[v]
         bw = inblossom[w]
         b = unusedblossoms.pop()
-        live_blossoms.add(b)
         blossombase[b] = base
         blossomparent[b] = -1
         blossomparent[bb] = b
@@ -169,59 +273,39 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
         blossomendps[b] = endps
         label[b] = 1
         labelend[b] = labelend[bb]
-        dualvar[b] = 0
-        for v in leaves(b):
-            if label[inblossom[v]] == 2:
-                # former T-vertices become S-vertices and must be scanned
-                queue.append(v)
-            inblossom[v] = b
-        # least-slack edges from the new blossom to each neighbouring S-blossom
-        bestedgeto: dict[int, int] = {}
-        for bv in path:
-            nblist = blossombestedges[bv]
-            if nblist is None:
-                nblist = [p >> 1 for v in leaves(bv) for p in neighbend[v]]
-            for kk in nblist:
-                i = endpoint[2 * kk]
-                j = endpoint[2 * kk + 1]
-                if inblossom[j] == b:
-                    i, j = j, i
-                bj = inblossom[j]
-                if bj != b and label[bj] == 1:
-                    cur = bestedgeto.get(bj, -1)
-                    if cur == -1 or slack(kk) < slack(cur):
-                        bestedgeto[bj] = kk
-            blossombestedges[bv] = None
-            bestedge[bv] = -1
-        best_list = list(bestedgeto.values())
-        blossombestedges[b] = best_list
-        be = -1
-        best_slack = 0
-        for kk in best_list:
-            s = slack(kk)
-            if be == -1 or s < best_slack:
-                be = kk
-                best_slack = s
-        bestedge[b] = be
-        if be != -1:
-            bestedge_blossoms.append(b)
+        boff[b] = -D  # z = 0, growing while the blossom is outer
+        bsign[b] = 1
+        newly_outer: list[int] = []
+        for child in path:
+            if child >= n:
+                set_bsign(child, 0)  # no longer top-level: its dual freezes
+            was_inner = label[child] == 2
+            for x in leaves(child):
+                inblossom[x] = b
+                if was_inner:
+                    set_vsign(x, -1)
+                    newly_outer.append(x)
+        push_outer_edges(newly_outer)
 
     def expand_blossom(b: int, endstage: bool) -> None:
+        """Dissolve blossom b into its children (an inner blossom whose dual reached zero, or an
+        unlabelled blossom with zero dual once its tree is gone)."""
         childs = blossomchilds[b]
-        assert childs is not None
         for s in childs:
             blossomparent[s] = -1
+            label[s] = 0  # children carry stale labels from when they were top-level
+            labelend[s] = -1
             if s < n:
                 inblossom[s] = s
-            elif endstage and dualvar[s] == 0:
+            elif endstage and boff[s] + bsign[s] * D == 0:
                 expand_blossom(s, endstage)
             else:
                 for v in leaves(s):
                     inblossom[v] = s
         if not endstage and label[b] == 2:
-            # The expanded blossom was a T-blossom: relabel the path through it.
+            # Relabel the even-length path from the entry child to the base child; the other
+            # children lose their label.
             endps = blossomendps[b]
-            assert endps is not None
             entrychild = inblossom[endpoint[labelend[b] ^ 1]]
             j = childs.index(entrychild)
             if j & 1:
@@ -233,42 +317,34 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                 endptrick = 1
             p = labelend[b]
             while j != 0:
-                label[endpoint[p ^ 1]] = 0
-                label[endpoint[endps[j - endptrick] ^ endptrick ^ 1]] = 0
                 assign_label(endpoint[p ^ 1], 2, p)
-                allowedge[endps[j - endptrick] >> 1] = True
                 j += jstep
                 p = endps[j - endptrick] ^ endptrick
-                allowedge[p >> 1] = True
                 j += jstep
             bv = childs[j]
             label[endpoint[p ^ 1]] = label[bv] = 2
             labelend[endpoint[p ^ 1]] = labelend[bv] = p
-            bestedge[bv] = -1
-            labelled.extend(leaves(bv))
+            if bv >= n:
+                set_bsign(bv, -1)
+                heappush(heap4, (boff[bv], bv))
             j += jstep
+            unlabelled: list[int] = []
             while childs[j] != entrychild:
-                bv = childs[j]
-                if label[bv] == 1:
-                    j += jstep
-                    continue
-                found = -1
-                for v in leaves(bv):
-                    if label[v] != 0:
-                        found = v
-                        break
-                if found != -1:
-                    v = found
-                    label[v] = 0
-                    label[endpoint[mate[blossombase[bv]]]] = 0
-                    assign_label(v, 2, labelend[v])
+                # children off the relabelled path leave the tree
+                for x in leaves(childs[j]):
+                    set_vsign(x, 0)
+                    label[x] = 0
+                    labelend[x] = -1
+                    tree[x] = -1
+                    unlabelled.append(x)
                 j += jstep
+            push_unlabelled_edges(unlabelled)
         label[b] = labelend[b] = -1
-        blossomchilds[b] = blossomendps[b] = None
+        blossomchilds[b] = []
+        blossomendps[b] = []
         blossombase[b] = -1
-        blossombestedges[b] = None
-        bestedge[b] = -1
-        live_blossoms.discard(b)
+        bsign[b] = 0
+        boff[b] = 0
         unusedblossoms.append(b)
 
     def augment_blossom(b: int, v: int) -> None:
@@ -279,7 +355,6 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
             augment_blossom(t, v)
         childs = blossomchilds[b]
         endps = blossomendps[b]
-        assert childs is not None and endps is not None
         i = j = childs.index(t)
         if i & 1:
             j -= len(childs)
@@ -322,149 +397,99 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                 mate[j] = labelend[bt]
                 p = labelend[bt] ^ 1
 
-    need_prepass = True
-    while True:
-        # ---- start of a stage
-        label[:] = [0] * two_n
-        bestedge[:] = [-1] * two_n
-        blossombestedges[n:] = [None] * n
-        allowedge[:] = [False] * nedge
-        queue.clear()
-        labelled.clear()
-        bestedge_vertices.clear()
-        bestedge_blossoms.clear()
-
-        free = [v for v in range(n) if mate[v] == -1]
-        if need_prepass:
-            # Match zero-slack edges between free single vertices right away.
-            for v in free:
-                if mate[v] != -1 or inblossom[v] != v:
-                    continue
-                dv = dualvar[v]
-                for p in neighbend[v]:
-                    w = endpoint[p]
-                    if mate[w] == -1 and inblossom[w] == w and dv + dualvar[w] == wt2[p >> 1]:
-                        mate[v] = p
-                        mate[w] = p ^ 1
-                        break
-            need_prepass = False
-        for v in free:
-            if mate[v] == -1 and label[inblossom[v]] == 0:
-                assign_label(v, 1, -1)
-
-        augmented = False
-        while True:
-            while queue and not augmented:
-                v = queue.pop()
-                bv_ = inblossom[v]
-                dv = dualvar[v]
-                for p in neighbend[v]:
-                    k = p >> 1
-                    w = endpoint[p]
-                    bw = inblossom[w]
-                    if bv_ == bw:
-                        continue
-                    kslack = 0
-                    if not allowedge[k]:
-                        kslack = dv + dualvar[w] - wt2[k]
-                        if kslack <= 0:
-                            allowedge[k] = True
-                    if allowedge[k]:
-                        lw = label[bw]
-                        if lw == 0:
-                            assign_label(w, 2, p ^ 1)
-                        elif lw == 1:
-                            base = scan_blossom(v, w)
-                            if base >= 0:
-                                add_blossom(base, k)
-                                bv_ = inblossom[v]
-                            else:
-                                augment_matching(k)
-                                augmented = True
-                                break
-                        elif label[w] == 0:
-                            label[w] = 2
-                            labelend[w] = p ^ 1
-                    elif label[bw] == 1:
-                        be = bestedge[bv_]
-                        if be == -1:
-                            bestedge[bv_] = k
-                            bestedge_blossoms.append(bv_)
-                        elif kslack < dualvar[endpoint[2 * be]] + dualvar[endpoint[2 * be + 1]] - wt2[be]:
-                            bestedge[bv_] = k
-                    elif label[w] == 0:
-                        be = bestedge[w]
-                        if be == -1:
-                            bestedge[w] = k
-                            bestedge_vertices.append(w)
-                        elif kslack < dualvar[endpoint[2 * be]] + dualvar[endpoint[2 * be + 1]] - wt2[be]:
-                            bestedge[w] = k
-            if augmented:
-                break
-
-            # ---- dual update
-            deltatype = 1
-            delta = min(dualvar[:n])
-            deltaedge = -1
-            deltablossom = -1
-            for v in bestedge_vertices:
-                k = bestedge[v]
-                if k != -1 and label[inblossom[v]] == 0:
-                    d = slack(k)
-                    if d < delta:
-                        delta = d
-                        deltatype = 2
-                        deltaedge = k
-            for b in bestedge_blossoms:
-                k = bestedge[b]
-                if k != -1 and blossomparent[b] == -1 and label[b] == 1:
-                    d = slack(k) >> 1
-                    if d < delta:
-                        delta = d
-                        deltatype = 3
-                        deltaedge = k
-            for b in live_blossoms:
-                if blossomparent[b] == -1 and label[b] == 2 and dualvar[b] < delta:
-                    delta = dualvar[b]
-                    deltatype = 4
-                    deltablossom = b
-            if delta:
-                seen: set[int] = set()
-                for v in labelled:
-                    if v in seen:
-                        continue
-                    seen.add(v)
-                    lb = label[inblossom[v]]
-                    if lb == 1:
-                        dualvar[v] -= delta
-                    elif lb == 2:
-                        dualvar[v] += delta
-                for b in live_blossoms:
-                    if blossomparent[b] == -1:
-                        if label[b] == 1:
-                            dualvar[b] += delta
-                        elif label[b] == 2:
-                            dualvar[b] -= delta
-                need_prepass = True
-            if deltatype == 1:
-                break
-            if deltatype == 2:
-                allowedge[deltaedge] = True
-                i = endpoint[2 * deltaedge]
-                if label[inblossom[i]] == 0:
-                    i = endpoint[2 * deltaedge + 1]
-                queue.append(i)
-            elif deltatype == 3:
-                allowedge[deltaedge] = True
-                queue.append(endpoint[2 * deltaedge])
-            else:
-                expand_blossom(deltablossom, False)
-
-        if not augmented:
-            break
-        # ---- end of stage: expand S-blossoms whose dual dropped to zero
-        for b in list(live_blossoms):
-            if b in live_blossoms and blossomparent[b] == -1 and label[b] == 1 and dualvar[b] == 0:
+    def dissolve_tree(root: int) -> list[int]:
+        """Unlabel every vertex of the tree rooted at ``root``; return them."""
+        gone: list[int] = []
+        tops: list[int] = []
+        for v in members[root]:
+            if tree[v] != root:
+                continue
+            tree[v] = -1
+            set_vsign(v, 0)
+            label[v] = 0
+            labelend[v] = -1
+            gone.append(v)
+            b = inblossom[v]
+            if b >= n and label[b] != 0:
+                label[b] = 0
+                labelend[b] = -1
+                set_bsign(b, 0)
+                tops.append(b)
+        members[root] = []
+        for b in tops:
+            if blossomparent[b] == -1 and blossombase[b] >= 0 and boff[b] == 0:
                 expand_blossom(b, True)
+        return gone
 
-    return [endpoint[p] if p != -1 else -1 for p in mate], dualvar[:n]
+    while nfree > 0:
+        # ---- act on every tight edge / zero-dual inner blossom
+        if keys2 and keys2[0] <= D:
+            key = heappop(keys2)
+            for k in b2.pop(key):
+                if not valid2(k, key):
+                    continue
+                i = endpoint[2 * k]
+                if label[inblossom[i]] == 1:
+                    assign_label(endpoint[2 * k + 1], 2, 2 * k)
+                else:
+                    assign_label(i, 2, 2 * k + 1)
+            continue
+        if keys3 and keys3[0] <= 2 * D:
+            key = heappop(keys3)
+            for k in b3.pop(key):
+                if not valid3(k, key):
+                    continue
+                i = endpoint[2 * k]
+                j = endpoint[2 * k + 1]
+                base = scan_blossom(i, j)
+                if base >= 0:
+                    add_blossom(base, k)
+                else:
+                    ri = tree[i]
+                    rj = tree[j]
+                    augment_matching(k)
+                    nfree -= 2
+                    gone = dissolve_tree(ri) + dissolve_tree(rj)
+                    push_unlabelled_edges(gone)
+            continue
+        if heap4 and heap4[0][0] <= D:
+            key, b = heappop(heap4)
+            if valid4(b, key):
+                expand_blossom(b, False)
+            continue
+
+        # ---- no tight edge left: dual step
+        delta = maxweight - D  # free vertices' dual reaches zero: optimum
+        while keys2:
+            key = keys2[0]
+            lst = b2[key]
+            idx = next((x for x, k in enumerate(lst) if valid2(k, key)), -1)
+            if idx >= 0:
+                del lst[:idx]
+                delta = min(delta, key - D)
+                break
+            heappop(keys2)
+            del b2[key]
+        while keys3:
+            key = keys3[0]
+            lst = b3[key]
+            idx = next((x for x, k in enumerate(lst) if valid3(k, key)), -1)
+            if idx >= 0:
+                del lst[:idx]
+                delta = min(delta, (key - 2 * D) >> 1)
+                break
+            heappop(keys3)
+            del b3[key]
+        while heap4:
+            key, b = heap4[0]
+            if valid4(b, key):
+                delta = min(delta, key - D)
+                break
+            heappop(heap4)
+        if delta == maxweight - D:
+            D = maxweight
+            break
+        D += delta
+
+    duals = [voff[v] + vsign[v] * D for v in range(n)]
+    return [endpoint[p] if p != -1 else -1 for p in mate], duals

@@ -1,0 +1,272 @@
+"""A matching round: eligibility → candidate graph → maximum-weight matching → result.
+
+1. **Eligibility.** A pair (a, b) is eligible when a teaches something b learns, b teaches
+   something a learns, they share a language, and they are not past partners (unless the re-match
+   is explicitly allowed). Reciprocal partners are found with per-skill indexes and set operations,
+   never by trying every pair in Python.
+2. **Candidate graph.** Every eligible pair gets an integer score (``scoring``: pair quality plus a
+   priority bonus for each member). When the round has at most ``full_graph_max_edges`` eligible
+   pairs, all of them go to the solver and the result is exactly optimal. Beyond that, each member
+   keeps its ``neighbours`` best-scoring candidates; the matching is solved on that sparse graph,
+   then the LP duals are used to *price* each member's next-best ``reserve`` candidates: any pair
+   that could improve the optimum is added and the graph re-solved (at most ``pricing_rounds``).
+3. **Solver.** Exact maximum-weight matching (Edmonds' blossom algorithm, ``blossom.py``).
+
+Determinism: members are numbered in an order derived from ``seed`` and their user ids only, so the
+result is the same for any input order, and ties between equally good solutions depend on the seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from heapq import nlargest
+from itertools import chain, pairwise
+
+from bot.domain.matching.blossom import max_weight_matching_with_duals
+from bot.domain.matching.model import (
+    Candidate,
+    MatchResult,
+    ProposedPair,
+    Unmatched,
+    UnmatchedReason,
+)
+from bot.domain.matching.scoring import (
+    SAME_CITY_SCORE,
+    WEIGHT_SCALE,
+    are_past_partners,
+    meet_city,
+    priority_points,
+    skill_points,
+    timezone_gap,
+    timezone_points,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOptions:
+    """Tuning knobs; the defaults keep 5,000 members well under 5 s."""
+
+    full_graph_max_edges: int = 60_000
+    """Up to this many eligible pairs, solve on all of them (exact optimum)."""
+    neighbours: int = 12
+    """Above that, each member's best candidates kept in the sparse graph."""
+    reserve: int = 48
+    """Candidates per member remembered for pricing (≥ neighbours)."""
+    pricing_rounds: int = 4
+    """Re-solves allowed after adding pairs whose reduced cost is negative."""
+
+
+_ELIGIBLE = None  # status of a member with at least one eligible partner
+_KEY_SHIFT = 20  # candidate key = score << 40 | tiebreak << 20 | member index
+_KEY_MASK = (1 << _KEY_SHIFT) - 1
+
+
+def _seed_hash(seed: int, user_id: int) -> int:
+    digest = hashlib.blake2b(f"{seed}:{user_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def _pair_key(i: int, j: int) -> tuple[int, int]:
+    return (i, j) if i < j else (j, i)
+
+
+def match(
+    candidates: Iterable[Candidate],
+    *,
+    seed: int = 0,
+    allow_rematch: Iterable[Collection[int]] = (),
+    options: MatchOptions | None = None,
+) -> MatchResult:
+    """Pair up ``candidates`` so that the total pair weight (plus priority bonus) is maximal.
+
+    ``allow_rematch`` lists pairs of user ids (e.g. ``{12, 34}``) that may be matched again even
+    though they were partners before. Raises ``ValueError`` on duplicate user ids.
+    """
+    opts = options or MatchOptions()
+    members = sorted(candidates, key=lambda c: c.user_id)
+    for prev, cur in pairwise(members):
+        if prev.user_id == cur.user_id:
+            raise ValueError(f"user {cur.user_id} appears twice")
+    n = len(members)
+    if n >= 1 << _KEY_SHIFT:
+        raise ValueError("too many candidates")
+    # Vertex numbering: a seeded shuffle of the sorted members (input order plays no part).
+    hashes = {c.user_id: _seed_hash(seed, c.user_id) for c in members}
+    order = sorted(members, key=lambda c: (hashes[c.user_id], c.user_id))
+    allowed = {frozenset(p) for p in allow_rematch if len(frozenset(p)) == 2}
+
+    status, lists, full = _candidate_lists(order, allowed, opts, hashes)
+    bonus = [priority_points(c.priority) for c in order]
+
+    def graph_edges(per_member: int | None) -> dict[tuple[int, int], int]:
+        edges: dict[tuple[int, int], int] = {}
+        for i, keys in enumerate(lists):
+            for key in keys if per_member is None else keys[:per_member]:
+                edges[_pair_key(i, key & _KEY_MASK)] = key >> 40
+        return edges
+
+    edges = graph_edges(None if full else opts.neighbours)
+    mate, duals = _solve_with_duals(n, edges)
+    for _round in range(0 if full else opts.pricing_rounds):
+        # A left-out pair (i, j) can only improve the optimum if its reduced cost is negative.
+        added = 0
+        for i, keys in enumerate(lists):
+            di = duals[i]
+            for key in keys:
+                j = key & _KEY_MASK
+                score = key >> 40
+                if di + duals[j] < 2 * score and _pair_key(i, j) not in edges:
+                    edges[_pair_key(i, j)] = score
+                    added += 1
+        if not added:
+            break
+        mate, duals = _solve_with_duals(n, edges)
+
+    pairs: list[ProposedPair] = []
+    unmatched: list[Unmatched] = []
+    for i, c in enumerate(order):
+        j = mate[i]
+        if j == -1:
+            unmatched.append(Unmatched(c.user_id, status[i] or UnmatchedReason.ODD_ONE_OUT))
+        elif i < j:
+            score = edges[(i, j)]
+            pairs.append(_proposed(c, order[j], score, score - bonus[i] - bonus[j]))
+    pairs.sort(key=lambda p: p.a)
+    unmatched.sort(key=lambda u: u.user_id)
+    return MatchResult(pairs=pairs, unmatched=unmatched)
+
+
+def _solve_with_duals(n: int, edges: dict[tuple[int, int], int]) -> tuple[list[int], list[int]]:
+    edge_list = [(i, j, w) for (i, j), w in sorted(edges.items())]
+    return max_weight_matching_with_duals(n, edge_list)
+
+
+def _proposed(x: Candidate, y: Candidate, score: int, quality: int) -> ProposedPair:
+    a, b = (x, y) if x.user_id < y.user_id else (y, x)
+    city = meet_city(a)
+    return ProposedPair(
+        a=a.user_id,
+        b=b.user_id,
+        weight=quality / WEIGHT_SCALE,
+        score=score,
+        a_teaches_b=tuple(sorted(a.teaches & b.learns)),
+        b_teaches_a=tuple(sorted(b.teaches & a.learns)),
+        common_languages=tuple(sorted(a.languages & b.languages)),
+        same_city=city is not None and city == meet_city(b),
+        timezone_gap_minutes=timezone_gap(a.utc_offset_minutes, b.utc_offset_minutes),
+        rematch=are_past_partners(a, b),
+    )
+
+
+def _candidate_lists(
+    order: list[Candidate],
+    allowed: set[frozenset[int]],
+    opts: MatchOptions,
+    hashes: dict[int, int],
+) -> tuple[list[UnmatchedReason | None], list[list[int]], bool]:
+    """For each member: why they cannot be matched (None if they can), and their candidates as
+    keys ``score << 40 | tiebreak << 20 | index``, best first. The flag says whether the lists are
+    complete (every eligible pair) or trimmed to ``opts.reserve``."""
+    n = len(order)
+    index = {c.user_id: i for i, c in enumerate(order)}
+    teachers: dict[str, list[int]] = {}
+    learners: dict[str, list[int]] = {}
+    speakers: dict[str, set[int]] = {}
+    for i, c in enumerate(order):
+        for s in c.teaches:
+            teachers.setdefault(s, []).append(i)
+        for s in c.learns:
+            learners.setdefault(s, []).append(i)
+        for lang in c.languages:
+            speakers.setdefault(lang, set()).add(i)
+    speakers_of: dict[frozenset[str], set[int]] = {}
+
+    blocked: list[set[int]] = [set() for _ in range(n)]
+    for i, c in enumerate(order):
+        for uid in c.past_partners:
+            j = index.get(uid)
+            if j is not None and j != i and frozenset((uid, c.user_id)) not in allowed:
+                blocked[i].add(j)
+                blocked[j].add(i)
+
+    # Score tables: skills by (n_ab, n_ba), time zones by offset class, cities by id.
+    most = max((max(len(c.teaches), len(c.learns)) for c in order), default=0)
+    skill_table = [[skill_points(x, y) if x and y else 0 for y in range(most + 1)] for x in range(most + 1)]
+    offsets = sorted({c.utc_offset_minutes for c in order}, key=lambda o: (o is None, o or 0))
+    offset_id = {o: k for k, o in enumerate(offsets)}
+    tz_table = [[timezone_points(o1, o2) for o2 in offsets] for o1 in offsets]
+    oid = [offset_id[c.utc_offset_minutes] for c in order]
+    city_ids: dict[str, int] = {}
+    cid = []
+    for c in order:
+        city = meet_city(c)
+        cid.append(-1 if city is None else city_ids.setdefault(city, len(city_ids)))
+    bonus = [priority_points(c.priority) for c in order]
+    mix = [(hashes[c.user_id] >> 7) & _KEY_MASK for c in order]
+    # Pre-shift everything that is added per candidate, so the key is built with additions only.
+    skill_keys = [[v << 40 for v in row] for row in skill_table]
+    tz_keys = [[v << 40 for v in row] for row in tz_table]
+    bonus_keys = [(bonus[i] << 40) | i for i in range(n)]
+    city_key = SAME_CITY_SCORE << 40
+
+    status: list[UnmatchedReason | None] = []
+    lists: list[list[int]] = []
+    full = True
+    budget = 2 * opts.full_graph_max_edges
+    for i, c in enumerate(order):
+        xs = Counter(chain.from_iterable(learners.get(s, ()) for s in c.teaches))  # n_ab per b
+        ys = Counter(chain.from_iterable(teachers.get(s, ()) for s in c.learns))  # n_ba per b
+        reciprocal = xs.keys() & ys.keys()
+        reciprocal.discard(i)
+        if not reciprocal:
+            status.append(UnmatchedReason.NO_RECIPROCAL_PARTNER)
+            lists.append([])
+            continue
+        spk = speakers_of.get(c.languages)
+        if spk is None:
+            spk = speakers_of[c.languages] = set().union(*(speakers[lang] for lang in c.languages))
+        eligible = reciprocal & spk
+        if not eligible:
+            status.append(UnmatchedReason.NO_COMMON_LANGUAGE)
+            lists.append([])
+            continue
+        if blocked[i]:
+            eligible -= blocked[i]
+            if not eligible:
+                status.append(UnmatchedReason.ONLY_PAST_PARTNERS)
+                lists.append([])
+                continue
+        status.append(_ELIGIBLE)
+        tz_row = tz_keys[oid[i]]
+        base = bonus[i] << 40
+        mi = mix[i]
+        ci = cid[i]
+        if ci < 0:
+            keys = [
+                skill_keys[xs[b]][ys[b]] + tz_row[oid[b]] + bonus_keys[b] + base + ((mix[b] ^ mi) << 20)
+                for b in eligible
+            ]
+        else:
+            keys = [
+                skill_keys[xs[b]][ys[b]]
+                + tz_row[oid[b]]
+                + bonus_keys[b]
+                + base
+                + ((mix[b] ^ mi) << 20)
+                + (city_key if cid[b] == ci else 0)
+                for b in eligible
+            ]
+        if full:
+            budget -= len(keys)
+            if budget < 0:
+                full = False
+                lists = [ks[: opts.reserve] for ks in lists]
+        if full:
+            keys.sort(reverse=True)
+            lists.append(keys)
+        else:
+            lists.append(nlargest(opts.reserve, keys))
+    return status, lists, full

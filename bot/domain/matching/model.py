@@ -1,0 +1,129 @@
+"""Data types of the matching engine: what goes in, what comes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One member taking part in a matching round.
+
+    ``utc_offset_minutes`` is the member's current offset from UTC in minutes (e.g. 60 for Paris in
+    winter, -300 for Montréal in winter) or None if unknown. The caller resolves the member's IANA
+    zone at the round's date (see :func:`bot.domain.matching.utc_offset_minutes`), so daylight
+    saving is accounted for and this module stays free of time-zone data.
+
+    ``priority``: higher goes first in line (e.g. 1 for last round's odd one out). Negative values
+    count as 0. ``past_partners`` are user ids this member was already paired with; a pair is
+    considered past partners if either side lists the other.
+    """
+
+    user_id: int
+    teaches: frozenset[str]
+    learns: frozenset[str]
+    languages: frozenset[str]
+    utc_offset_minutes: int | None = None
+    city: str | None = None
+    in_person_ok: bool = False
+    priority: int = 0
+    past_partners: frozenset[int] = frozenset()
+
+
+class UnmatchedReason(StrEnum):
+    ODD_ONE_OUT = "odd_one_out"
+    """Had eligible partners but the optimal matching left them out: first in line next round."""
+    NO_RECIPROCAL_PARTNER = "no_reciprocal_partner"
+    """Nobody teaches what they want to learn while wanting to learn what they teach."""
+    NO_COMMON_LANGUAGE = "no_common_language"
+    """Reciprocal skill partners exist, but none of them shares a language."""
+    ONLY_PAST_PARTNERS = "only_past_partners"
+    """Every eligible partner is a past partner."""
+
+
+class PairIssue(StrEnum):
+    SAME_USER = "same_user"
+    NOT_RECIPROCAL = "not_reciprocal"
+    """At least one side would learn nothing (see which of the two skill tuples is empty)."""
+    NO_COMMON_LANGUAGE = "no_common_language"
+    PAST_PARTNERS = "past_partners"
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedPair:
+    """A pair chosen by the engine, with structured reasons (skill keys, not prose).
+
+    ``a < b`` always. ``weight`` is the pair's quality in points (see ``scoring``), without the
+    priority bonus; ``score`` is what the solver maximised, in integer milli-points, bonus included.
+    """
+
+    a: int
+    b: int
+    weight: float
+    score: int
+    a_teaches_b: tuple[str, ...]
+    b_teaches_a: tuple[str, ...]
+    common_languages: tuple[str, ...]
+    same_city: bool
+    timezone_gap_minutes: int | None
+    rematch: bool = False
+    """True when the two were past partners and a re-match was explicitly allowed."""
+
+    @property
+    def user_ids(self) -> tuple[int, int]:
+        return (self.a, self.b)
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    user_id: int
+    reason: UnmatchedReason
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    pairs: list[ProposedPair] = field(default_factory=list)
+    """Sorted by ``a`` (the smaller user id of each pair)."""
+    unmatched: list[Unmatched] = field(default_factory=list)
+    """Sorted by user id."""
+
+    @property
+    def total_weight(self) -> float:
+        return sum(p.weight for p in self.pairs)
+
+    @property
+    def total_score(self) -> int:
+        return sum(p.score for p in self.pairs)
+
+    def partner_of(self, user_id: int) -> int | None:
+        for p in self.pairs:
+            if p.a == user_id:
+                return p.b
+            if p.b == user_id:
+                return p.a
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PairCheck:
+    """Result of :func:`check_pair`, for warning moderators about a manual pairing."""
+
+    a: int
+    b: int
+    a_teaches_b: tuple[str, ...]
+    b_teaches_a: tuple[str, ...]
+    common_languages: tuple[str, ...]
+    same_city: bool
+    timezone_gap_minutes: int | None
+    weight: float | None
+    """Quality in points when both directions have something to teach, else None."""
+    issues: tuple[PairIssue, ...]
+
+    @property
+    def reciprocal(self) -> bool:
+        return bool(self.a_teaches_b) and bool(self.b_teaches_a)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues

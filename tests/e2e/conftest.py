@@ -1,0 +1,52 @@
+"""End-to-end fixtures: the local fake Discord, a database, and the real bot process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.db.engine import Database
+from tests.conftest import fresh_database_url
+from tests.e2e.bot_process import BotProcess
+from tests.fake_discord import FakeDiscord
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
+
+
+@pytest.fixture
+async def database_url(tmp_path) -> str:
+    return await fresh_database_url("sqlite", tmp_path)
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, database_url: str, tmp_path) -> AsyncIterator[BotProcess]:
+    """The bot process, migrated but not started: each test decides when (after building its guild)."""
+    process = BotProcess(
+        api_base_url=fake.api_base_url,
+        gateway_url=fake.gateway_url,
+        token=fake.token,
+        database_url=database_url,
+        workdir=tmp_path,
+    )
+    await process.migrate()
+    try:
+        yield process
+    finally:
+        await process.stop()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """The bot's database, opened by the test to check what was stored."""
+    database = Database(database_url)
+    try:
+        yield database
+    finally:
+        await database.close()

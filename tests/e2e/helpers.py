@@ -1,0 +1,27 @@
+"""Small helpers for driving the bot's menus through the fake Discord."""
+
+from __future__ import annotations
+
+from tests.fake_discord.interactions import Interaction
+
+
+def component_id(source, suffix: str) -> str:
+    """The full custom_id ending with `suffix` (temporary ids carry the bot's boot id)."""
+    matches = [custom_id for custom_id in source.custom_ids() if custom_id.endswith(suffix)]
+    assert len(matches) == 1, f"expected one component ending with {suffix!r}, found {source.custom_ids()}"
+    return matches[0]
+
+
+async def fill_join_menus(
+    fake, interaction: Interaction, user_id: int, *, teach, learn, languages=("fr",), in_person="yes"
+) -> None:
+    """Answer the four menus of `/mentoring join` step 1."""
+    await interaction.response()
+    for suffix, values in (
+        (":join:teach", teach),
+        (":join:learn", learn),
+        (":join:languages", languages),
+        (":join:in_person", [in_person]),
+    ):
+        selected = await fake.select(interaction, component_id(interaction, suffix), list(values), user_id)
+        assert (await selected.response()).type == 6  # deferred update: the menus stay as they are
