@@ -56,15 +56,27 @@ def parse_overwrites(raw: list[dict[str, Any]] | None, path: str = "permission_o
     result = []
     for i, item in enumerate(raw or []):
         try:
-            result.append(Overwrite(id=int(item["id"]), type=int(item.get("type", 0)),
-                                    allow=int(item.get("allow") or 0), deny=int(item.get("deny") or 0)))
+            result.append(
+                Overwrite(
+                    id=int(item["id"]),
+                    type=int(item.get("type", 0)),
+                    allow=int(item.get("allow") or 0),
+                    deny=int(item.get("deny") or 0),
+                )
+            )
         except (KeyError, TypeError, ValueError):
             raise invalid_form((path, i), "BASE_TYPE_REQUIRED", "Invalid permission overwrite") from None
     return result
 
 
-def check_overwrite_grants(world: World, guild: Guild, overwrites: list[Overwrite],
-                           channel: Channel | None = None, *, parent: Channel | None = None) -> None:
+def check_overwrite_grants(
+    world: World,
+    guild: Guild,
+    overwrites: list[Overwrite],
+    channel: Channel | None = None,
+    *,
+    parent: Channel | None = None,
+) -> None:
     """Setting overwrites (of ``channel``, or of a new channel in ``parent``) needs MANAGE_ROLES, and the
     bot can only allow/deny what it has itself in the guild or the parent category."""
     if not world.rules.enforce_permissions:
@@ -99,8 +111,15 @@ def check_overwrite_grants(world: World, guild: Guild, overwrites: list[Overwrit
             raise unknown("Member")
 
 
-def check_channel_limits(world: World, guild: Guild, *, creating: bool, channel_type: int,
-                         parent_id: int | None, moving: Channel | None = None) -> None:
+def check_channel_limits(
+    world: World,
+    guild: Guild,
+    *,
+    creating: bool,
+    channel_type: int,
+    parent_id: int | None,
+    moving: Channel | None = None,
+) -> None:
     """500 channels per guild (30013); 50 per category (50035 on ``parent_id``)."""
     rules = world.rules
     if creating and len(guild.channels) >= rules.max_guild_channels:
@@ -113,5 +132,8 @@ def check_channel_limits(world: World, guild: Guild, *, creating: bool, channel_
     if moving is not None and moving.parent_id == parent_id:
         return
     if len(guild.children(parent_id)) >= rules.max_category_channels:
-        raise invalid_form(("parent_id",), "CHANNEL_PARENT_MAX_CHANNELS",
-                           f"Maximum number of channels in category reached ({rules.max_category_channels})")
+        raise invalid_form(
+            ("parent_id",),
+            "CHANNEL_PARENT_MAX_CHANNELS",
+            f"Maximum number of channels in category reached ({rules.max_category_channels})",
+        )

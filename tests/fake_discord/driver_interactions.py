@@ -19,8 +19,17 @@ from .permissions import Perm, names
 if TYPE_CHECKING:
     from .server import FakeDiscord
 
-_TYPE_NAMES = {3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel", 8: "role", 9: "mentionable",
-               10: "number", 11: "attachment"}
+_TYPE_NAMES = {
+    3: "string",
+    4: "integer",
+    5: "boolean",
+    6: "user",
+    7: "channel",
+    8: "role",
+    9: "mentionable",
+    10: "number",
+    11: "attachment",
+}
 
 
 def _id(value: Any) -> int:
@@ -39,8 +48,17 @@ class InteractionDriver:
         self.gateway.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
-    def _payload(self: FakeDiscord, itype: int, guild: Guild | None, channel: Channel, user: User,
-                 data: dict[str, Any], *, locale: str | None = None, message: Message | None = None) -> dict[str, Any]:
+    def _payload(
+        self: FakeDiscord,
+        itype: int,
+        guild: Guild | None,
+        channel: Channel,
+        user: User,
+        data: dict[str, Any],
+        *,
+        locale: str | None = None,
+        message: Message | None = None,
+    ) -> dict[str, Any]:
         world = self.world
         user_perms = world.permissions_in(channel, user.id)
         channel_data = payloads.channel_json(channel)
@@ -78,8 +96,9 @@ class InteractionDriver:
             payload["message"] = payloads.message_json(message, world)
         return payload
 
-    def _where(self: FakeDiscord, guild_id: int | None, user: User,
-               channel_id: Channel | int | None) -> tuple[Guild | None, Channel]:
+    def _where(
+        self: FakeDiscord, guild_id: int | None, user: User, channel_id: Channel | int | None
+    ) -> tuple[Guild | None, Channel]:
         world = self.world
         if guild_id is None:
             if channel_id is not None:
@@ -100,30 +119,75 @@ class InteractionDriver:
     # -- slash commands ----------------------------------------------------------------------
 
     async def slash_command(
-        self: FakeDiscord, guild_id: int | None, user_id: User | Member | int, name: str, *,
-        subcommand: str | None = None, group: str | None = None, options: dict[str, Any] | None = None,
-        locale: str | None = None, channel_id: Channel | int | None = None,
+        self: FakeDiscord,
+        guild_id: int | None,
+        user_id: User | Member | int,
+        name: str,
+        *,
+        subcommand: str | None = None,
+        group: str | None = None,
+        options: dict[str, Any] | None = None,
+        locale: str | None = None,
+        channel_id: Channel | int | None = None,
     ) -> Interaction:
         """A member runs ``/name [group] [subcommand] options...``. ``guild_id=None`` runs it in the
         user's DM with the bot. Option values: str/int/float/bool, or User/Member/Channel/Role records
         or ids for user/channel/role options (typed from the registered command when known).
         ``subcommand="group sub"`` is accepted too."""
-        return self._command(APPLICATION_COMMAND, guild_id, user_id, name, subcommand=subcommand, group=group,
-                             options=options or {}, locale=locale, channel_id=channel_id)
+        return self._command(
+            APPLICATION_COMMAND,
+            guild_id,
+            user_id,
+            name,
+            subcommand=subcommand,
+            group=group,
+            options=options or {},
+            locale=locale,
+            channel_id=channel_id,
+        )
 
     async def autocomplete(
-        self: FakeDiscord, guild_id: int | None, user_id: User | Member | int, name: str, focused: str,
-        value: str, *, subcommand: str | None = None, group: str | None = None,
-        options: dict[str, Any] | None = None, locale: str | None = None, channel_id: Channel | int | None = None,
+        self: FakeDiscord,
+        guild_id: int | None,
+        user_id: User | Member | int,
+        name: str,
+        focused: str,
+        value: str,
+        *,
+        subcommand: str | None = None,
+        group: str | None = None,
+        options: dict[str, Any] | None = None,
+        locale: str | None = None,
+        channel_id: Channel | int | None = None,
     ) -> Interaction:
         """The user is typing ``value`` in option ``focused``; the bot answers with callback type 8."""
-        return self._command(AUTOCOMPLETE, guild_id, user_id, name, subcommand=subcommand, group=group,
-                             options={**(options or {}), focused: value}, locale=locale, channel_id=channel_id,
-                             focused=focused)
+        return self._command(
+            AUTOCOMPLETE,
+            guild_id,
+            user_id,
+            name,
+            subcommand=subcommand,
+            group=group,
+            options={**(options or {}), focused: value},
+            locale=locale,
+            channel_id=channel_id,
+            focused=focused,
+        )
 
-    def _command(self: FakeDiscord, itype: int, guild_id: int | None, user_id: Any, name: str, *,
-                 subcommand: str | None, group: str | None, options: dict[str, Any], locale: str | None,
-                 channel_id: Any, focused: str | None = None) -> Interaction:
+    def _command(
+        self: FakeDiscord,
+        itype: int,
+        guild_id: int | None,
+        user_id: Any,
+        name: str,
+        *,
+        subcommand: str | None,
+        group: str | None,
+        options: dict[str, Any],
+        locale: str | None,
+        channel_id: Any,
+        focused: str | None = None,
+    ) -> Interaction:
         world = self.world
         user = world.users[_id(user_id)]
         guild, channel = self._where(guild_id, user, channel_id)
@@ -138,8 +202,10 @@ class InteractionDriver:
             if schema is not None:
                 found = next((o for o in schema if o["name"] == part and o.get("type") in (1, 2)), None)
                 if found is None:
-                    raise AssertionError(f"/{name} has no subcommand (group) {part!r}; it has "
-                                         f"{[o['name'] for o in schema if o.get('type') in (1, 2)]}")
+                    raise AssertionError(
+                        f"/{name} has no subcommand (group) {part!r}; it has "
+                        f"{[o['name'] for o in schema if o.get('type') in (1, 2)]}"
+                    )
                 schema = found.get("options") or []
         resolved: dict[str, dict[str, Any]] = {}
         built = self._options(guild, channel, schema, options, resolved, focused, autocomplete=itype == AUTOCOMPLETE)
@@ -160,8 +226,10 @@ class InteractionDriver:
         context = 0 if guild is not None else 1
         no_dm = guild is None and command.get("dm_permission") is False
         if (contexts is not None and context not in contexts) or no_dm:
-            raise AssertionError(f"/{name} cannot be used {'in a server' if guild else 'in DMs'} "
-                                 f"(contexts={contexts}, dm_permission={command.get('dm_permission')})")
+            raise AssertionError(
+                f"/{name} cannot be used {'in a server' if guild else 'in DMs'} "
+                f"(contexts={contexts}, dm_permission={command.get('dm_permission')})"
+            )
         required = command.get("default_member_permissions")
         if guild is None or required is None:
             return
@@ -172,11 +240,20 @@ class InteractionDriver:
             f"Discord would not let {user.username} ({user.id}) run /{name}: it needs default_member_permissions="
             f"{required} {names(int(required)) or '(administrators only)'}, the member has {names(have)}. Give the "
             "member the permission, or set fake.rules.enforce_command_permissions = False (server admins can "
-            "override command permissions in Server Settings > Integrations).")
+            "override command permissions in Server Settings > Integrations)."
+        )
 
-    def _options(self: FakeDiscord, guild: Guild | None, channel: Channel, schema: list[dict[str, Any]] | None,
-                 values: dict[str, Any], resolved: dict[str, dict[str, Any]], focused: str | None, *,
-                 autocomplete: bool) -> list[dict[str, Any]]:
+    def _options(
+        self: FakeDiscord,
+        guild: Guild | None,
+        channel: Channel,
+        schema: list[dict[str, Any]] | None,
+        values: dict[str, Any],
+        resolved: dict[str, dict[str, Any]],
+        focused: str | None,
+        *,
+        autocomplete: bool,
+    ) -> list[dict[str, Any]]:
         result = []
         for name, value in values.items():
             declared = next((o for o in schema or [] if o["name"] == name), None)
@@ -211,15 +288,23 @@ class InteractionDriver:
             return 8
         return 3
 
-    def _option_value(self: FakeDiscord, guild: Guild | None, channel: Channel, declared: dict[str, Any],
-                      otype: int, value: Any, resolved: dict[str, dict[str, Any]]) -> Any:
+    def _option_value(
+        self: FakeDiscord,
+        guild: Guild | None,
+        channel: Channel,
+        declared: dict[str, Any],
+        otype: int,
+        value: Any,
+        resolved: dict[str, dict[str, Any]],
+    ) -> Any:
         world = self.world
         if otype in (3, 4, 10):
             value = {3: str, 4: int, 10: float}[otype](value)
             choices = declared.get("choices")
             if choices and value not in [c["value"] for c in choices]:
-                raise AssertionError(f"{value!r} is not a choice of option {declared['name']!r}: "
-                                     f"{[c['value'] for c in choices]}")
+                raise AssertionError(
+                    f"{value!r} is not a choice of option {declared['name']!r}: {[c['value'] for c in choices]}"
+                )
             low, high = declared.get("min_value"), declared.get("max_value")
             if otype != 3 and ((low is not None and value < low) or (high is not None and value > high)):
                 raise AssertionError(f"{value} is out of range [{low}, {high}] for option {declared['name']!r}")
@@ -235,7 +320,8 @@ class InteractionDriver:
             member = guild.members.get(target) if guild else None
             if member is not None:
                 resolved.setdefault("members", {})[str(target)] = payloads.member_json(
-                    member, with_user=False, permissions=world.permissions_in(channel, target))
+                    member, with_user=False, permissions=world.permissions_in(channel, target)
+                )
             return str(target)
         if otype in (8, 9) and guild is not None and target in guild.roles:
             resolved.setdefault("roles", {})[str(target)] = payloads.role_json(guild.roles[target])
@@ -261,8 +347,9 @@ class InteractionDriver:
             raise AssertionError(f"no message {target}")
         return message
 
-    def _component_context(self: FakeDiscord, message: Message, user_id: Any, custom_id: str,
-                           types: Iterable[int]) -> tuple[Guild | None, Channel, User, dict[str, Any]]:
+    def _component_context(
+        self: FakeDiscord, message: Message, user_id: Any, custom_id: str, types: Iterable[int]
+    ) -> tuple[Guild | None, Channel, User, dict[str, Any]]:
         world = self.world
         if message.deleted:
             raise AssertionError(f"message {message.id} was deleted")
@@ -281,16 +368,21 @@ class InteractionDriver:
             raise AssertionError(f"user {user.id} cannot view channel {channel.id}")
         component = message.component(custom_id)
         if component is None:
-            raise AssertionError(f"message {message.id} has no component {custom_id!r}; "
-                                 f"it has {message.custom_ids()}")
+            raise AssertionError(f"message {message.id} has no component {custom_id!r}; it has {message.custom_ids()}")
         if component.get("type") not in types:
             raise AssertionError(f"component {custom_id!r} has type {component.get('type')}, expected {list(types)}")
         if component.get("disabled"):
             raise AssertionError(f"component {custom_id!r} is disabled")
         return guild, channel, user, component
 
-    async def click(self: FakeDiscord, message: Message | Interaction | int, custom_id: str,
-                    user_id: User | Member | int, *, locale: str | None = None) -> Interaction:
+    async def click(
+        self: FakeDiscord,
+        message: Message | Interaction | int,
+        custom_id: str,
+        user_id: User | Member | int,
+        *,
+        locale: str | None = None,
+    ) -> Interaction:
         """Press the button ``custom_id`` on a message (or on an interaction's response message)."""
         msg = self._message_target(message)
         guild, channel, user, component = self._component_context(msg, user_id, custom_id, (2,))
@@ -302,9 +394,15 @@ class InteractionDriver:
         payload = self._payload(MESSAGE_COMPONENT, guild, channel, user, data, locale=locale, message=msg)
         return self._send(payload, source_message_id=msg.id)
 
-    async def select(self: FakeDiscord, message: Message | Interaction | int, custom_id: str,
-                     values: Iterable[Any], user_id: User | Member | int, *,
-                     locale: str | None = None) -> Interaction:
+    async def select(
+        self: FakeDiscord,
+        message: Message | Interaction | int,
+        custom_id: str,
+        values: Iterable[Any],
+        user_id: User | Member | int,
+        *,
+        locale: str | None = None,
+    ) -> Interaction:
         """Choose ``values`` in a select menu: string select (3) option values, or users/roles/
         channels (records or ids) for user (5), role (6), mentionable (7) and channel (8) selects."""
         msg = self._message_target(message)
@@ -330,9 +428,15 @@ class InteractionDriver:
         payload = self._payload(MESSAGE_COMPONENT, guild, channel, user, data, locale=locale, message=msg)
         return self._send(payload, source_message_id=msg.id)
 
-    async def submit_modal(self: FakeDiscord, opener: Interaction, values: dict[str, Any],
-                           user_id: User | Member | int | None = None, *, locale: str | None = None,
-                           timeout: float = 5.0) -> Interaction:
+    async def submit_modal(
+        self: FakeDiscord,
+        opener: Interaction,
+        values: dict[str, Any],
+        user_id: User | Member | int | None = None,
+        *,
+        locale: str | None = None,
+        timeout: float = 5.0,
+    ) -> Interaction:
         """Fill in and submit the modal the bot opened in answer to ``opener`` (callback type 9).
         ``values``: ``{text_input_custom_id: text}`` (lists of option values for selects in labels).
         Pre-filled values are kept for inputs not given."""
@@ -377,8 +481,9 @@ class InteractionDriver:
                 raise AssertionError(f"text input {custom_id!r} takes {low}..{high} characters, got {len(value)}")
             return {"type": 4, "custom_id": custom_id, "value": value, "id": component.get("id")}
         chosen = values.get(custom_id, [])
-        chosen = [str(_id(v)) if not isinstance(v, str) else v for v in (chosen if isinstance(chosen, list)
-                                                                          else [chosen])]
+        chosen = [
+            str(_id(v)) if not isinstance(v, str) else v for v in (chosen if isinstance(chosen, list) else [chosen])
+        ]
         return {"type": ctype, "custom_id": custom_id, "values": chosen, "id": component.get("id")}
 
     @property

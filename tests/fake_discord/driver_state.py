@@ -28,34 +28,75 @@ class WorldDriver:
 
     # -- building ----------------------------------------------------------------------------
 
-    def add_user(self, name: str, *, user_id: int | None = None, global_name: str | None = None,
-                 bot: bool = False, locale: str = "en-US") -> User:
+    def add_user(
+        self,
+        name: str,
+        *,
+        user_id: int | None = None,
+        global_name: str | None = None,
+        bot: bool = False,
+        locale: str = "en-US",
+    ) -> User:
         """A Discord user who is in no guild (yet)."""
         return self.world.add_user(name, user_id=user_id, global_name=global_name, bot=bot, locale=locale)
 
-    def add_guild(self, name: str = "Test Server", *, guild_id: int | None = None, owner_id: int | None = None,
-                  preferred_locale: str = "en-US", bot_permissions: int = DEFAULT_BOT,
-                  everyone_permissions: int = DEFAULT_EVERYONE, features: list[str] | None = None) -> Guild:
+    def add_guild(
+        self,
+        name: str = "Test Server",
+        *,
+        guild_id: int | None = None,
+        owner_id: int | None = None,
+        preferred_locale: str = "en-US",
+        bot_permissions: int = DEFAULT_BOT,
+        everyone_permissions: int = DEFAULT_EVERYONE,
+        features: list[str] | None = None,
+    ) -> Guild:
         """A guild with @everyone (id == guild id), an owner, and the bot as a member holding a managed
         role with ``bot_permissions`` (not administrator by default). After the bot connected this
         dispatches GUILD_CREATE (the bot joined a server)."""
-        return self.world.add_guild(name, guild_id=guild_id, owner_id=owner_id, preferred_locale=preferred_locale,
-                                    bot_permissions=int(bot_permissions),
-                                    everyone_permissions=int(everyone_permissions), features=features)
+        return self.world.add_guild(
+            name,
+            guild_id=guild_id,
+            owner_id=owner_id,
+            preferred_locale=preferred_locale,
+            bot_permissions=int(bot_permissions),
+            everyone_permissions=int(everyone_permissions),
+            features=features,
+        )
 
     def remove_guild(self, guild_id: int) -> None:
         """The bot was removed from the guild (GUILD_DELETE)."""
         self.world.remove_guild(guild_id)
 
-    def add_role(self, guild_id: int, name: str, permissions: int = 0, *, position: int | None = 1,
-                 mentionable: bool = False, hoist: bool = False, color: int = 0) -> Role:
+    def add_role(
+        self,
+        guild_id: int,
+        name: str,
+        permissions: int = 0,
+        *,
+        position: int | None = 1,
+        mentionable: bool = False,
+        hoist: bool = False,
+        color: int = 0,
+    ) -> Role:
         """A role; by default placed just above @everyone (below the bot's role, which it can manage)."""
-        return self.world.add_role(guild_id, name, int(permissions), position=position, mentionable=mentionable,
-                                   hoist=hoist, color=color)
+        return self.world.add_role(
+            guild_id, name, int(permissions), position=position, mentionable=mentionable, hoist=hoist, color=color
+        )
 
-    def add_member(self, guild_id: int, user_id: int | None = None, name: str | None = None, *,
-                   roles: Iterable[Role | int] = (), nick: str | None = None, permissions: int | None = None,
-                   global_name: str | None = None, locale: str = "en-US", bot: bool = False) -> Member:
+    def add_member(
+        self,
+        guild_id: int,
+        user_id: int | None = None,
+        name: str | None = None,
+        *,
+        roles: Iterable[Role | int] = (),
+        nick: str | None = None,
+        permissions: int | None = None,
+        global_name: str | None = None,
+        locale: str = "en-US",
+        bot: bool = False,
+    ) -> Member:
         """A member (creating the user if needed). ``permissions`` gives them a personal role with
         those permissions. Dispatches GUILD_MEMBER_ADD to a connected bot with the members intent."""
         user = self.world.users.get(user_id) if user_id is not None else None
@@ -71,14 +112,16 @@ class WorldDriver:
         """The member left or was kicked (GUILD_MEMBER_REMOVE)."""
         self.world.remove_member(guild_id, _id(user_id))
 
-    def update_member(self, guild_id: int, user_id: int, *, roles: Iterable[Role | int] | None = None,
-                      nick: Any = _MISSING) -> Member:
+    def update_member(
+        self, guild_id: int, user_id: int, *, roles: Iterable[Role | int] | None = None, nick: Any = _MISSING
+    ) -> Member:
         """Change a member's roles / nick (GUILD_MEMBER_UPDATE)."""
         kwargs: dict[str, Any] = {}
         if nick is not _MISSING:
             kwargs["nick"] = nick
-        return self.world.update_member(guild_id, _id(user_id),
-                                        roles=None if roles is None else [_id(r) for r in roles], **kwargs)
+        return self.world.update_member(
+            guild_id, _id(user_id), roles=None if roles is None else [_id(r) for r in roles], **kwargs
+        )
 
     def set_bot_permissions(self, guild_id: int, permissions: int) -> Role:
         """Set the permissions of the bot's managed role in ``guild_id`` (GUILD_ROLE_UPDATE)."""
@@ -99,25 +142,41 @@ class WorldDriver:
 
     def _overwrite(self, guild: Guild, target: Target, allow: int, deny: int) -> Overwrite:
         target_id = _id(target)
-        kind = 0 if isinstance(target, Role) or (not isinstance(target, Member | User) and target_id in guild.roles) \
-            else 1
+        kind = (
+            0 if isinstance(target, Role) or (not isinstance(target, Member | User) and target_id in guild.roles) else 1
+        )
         return Overwrite(id=target_id, type=kind, allow=int(allow), deny=int(deny))
 
-    def add_text_channel(self, guild_id: int, name: str, *, parent_id: Channel | int | None = None,
-                         topic: str | None = None, overwrites: OverwriteSpec = None,
-                         position: int | None = None) -> Channel:
+    def add_text_channel(
+        self,
+        guild_id: int,
+        name: str,
+        *,
+        parent_id: Channel | int | None = None,
+        topic: str | None = None,
+        overwrites: OverwriteSpec = None,
+        position: int | None = None,
+    ) -> Channel:
         """A text channel, created as a moderator would (no limits or permission checks).
         ``overwrites``: ``{role_or_member_or_id: (allow, deny)}``."""
         guild = self.world.guilds[guild_id]
-        return self.world.create_channel(guild_id, TEXT, name, parent_id=_id(parent_id) if parent_id else None,
-                                         topic=topic, overwrites=self._overwrites(guild, overwrites),
-                                         position=position)
+        return self.world.create_channel(
+            guild_id,
+            TEXT,
+            name,
+            parent_id=_id(parent_id) if parent_id else None,
+            topic=topic,
+            overwrites=self._overwrites(guild, overwrites),
+            position=position,
+        )
 
-    def add_category(self, guild_id: int, name: str, *, overwrites: OverwriteSpec = None,
-                     position: int | None = None) -> Channel:
+    def add_category(
+        self, guild_id: int, name: str, *, overwrites: OverwriteSpec = None, position: int | None = None
+    ) -> Channel:
         guild = self.world.guilds[guild_id]
-        return self.world.create_channel(guild_id, CATEGORY, name, overwrites=self._overwrites(guild, overwrites),
-                                         position=position)
+        return self.world.create_channel(
+            guild_id, CATEGORY, name, overwrites=self._overwrites(guild, overwrites), position=position
+        )
 
     def update_channel(self, channel_id: Channel | int, **changes: Any) -> Channel:
         """Edit a channel by hand (name, topic, parent_id, position...): CHANNEL_UPDATE."""
@@ -143,8 +202,9 @@ class WorldDriver:
     def open_dms(self, user_id: User | Member | int) -> None:
         self.world.users[_id(user_id)].dms_closed = False
 
-    def post_message(self, channel_id: Channel | int, user_id: User | Member | int, content: str,
-                     **fields: Any) -> Message:
+    def post_message(
+        self, channel_id: Channel | int, user_id: User | Member | int, content: str, **fields: Any
+    ) -> Message:
         """A user posts a message (MESSAGE_CREATE; content hidden without the message-content intent)."""
         channel = self.world.channels[_id(channel_id)]
         return self.world.create_message(channel, self.world.users[_id(user_id)], {"content": content, **fields})
@@ -164,8 +224,9 @@ class WorldDriver:
         """A live channel (None once deleted)."""
         return self.world.channels.get(_id(channel_id))
 
-    def channels(self, guild_id: int, *, type: int | None = None,
-                 parent_id: Channel | int | None = _MISSING) -> list[Channel]:
+    def channels(
+        self, guild_id: int, *, type: int | None = None, parent_id: Channel | int | None = _MISSING
+    ) -> list[Channel]:
         """The guild's channels sorted like Discord's list (categories and position)."""
         result = list(self.world.guilds[guild_id].channels.values())
         if type is not None:
@@ -178,8 +239,9 @@ class WorldDriver:
     def channel_named(self, guild_id: int, name: str) -> Channel | None:
         return next((c for c in self.world.guilds[guild_id].channels.values() if c.name == name), None)
 
-    def messages(self, channel_id: Channel | int, *, ephemeral: bool = False, system: bool = False,
-                 deleted: bool = False) -> list[Message]:
+    def messages(
+        self, channel_id: Channel | int, *, ephemeral: bool = False, system: bool = False, deleted: bool = False
+    ) -> list[Message]:
         """Messages of a channel, oldest first. By default what every member sees: no ephemeral
         replies, no system messages (e.g. "pinned a message"), no deleted messages."""
         return self.world.visible_messages(_id(channel_id), ephemeral=ephemeral, system=system, deleted=deleted)
@@ -220,5 +282,3 @@ class WorldDriver:
                 if command.get("name") == name and command.get("type", 1) == 1:
                     return command
         return None
-
-

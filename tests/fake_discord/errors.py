@@ -63,8 +63,16 @@ def missing_permissions() -> APIError:
 
 def unknown(kind: str) -> APIError:
     codes = {
-        "Channel": 10003, "Guild": 10004, "Member": 10007, "Message": 10008, "Overwrite": 10009,
-        "Role": 10011, "User": 10013, "Webhook": 10015, "Interaction": 10062, "Application": 10002,
+        "Channel": 10003,
+        "Guild": 10004,
+        "Member": 10007,
+        "Message": 10008,
+        "Overwrite": 10009,
+        "Role": 10011,
+        "User": 10013,
+        "Webhook": 10015,
+        "Interaction": 10062,
+        "Application": 10002,
         "Application Command": 10063,
     }
     return APIError(404, codes[kind], f"Unknown {kind}")
@@ -74,7 +82,7 @@ def snowflake(value: Any, kind: str = "Channel") -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise invalid_form(("id",), "NUMBER_TYPE_COERCE", f"Value \"{value}\" is not snowflake.") from None
+        raise invalid_form(("id",), "NUMBER_TYPE_COERCE", f'Value "{value}" is not snowflake.') from None
 
 
 async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Attachment]]:
@@ -90,8 +98,14 @@ async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Attachme
             if name == "payload_json":
                 payload = json.loads(data)
             elif part.filename:  # type: ignore[union-attr]
-                files.append(Attachment(id=0, filename=part.filename, data=bytes(data),  # type: ignore[union-attr]
-                                        content_type=part.headers.get("Content-Type")))  # type: ignore[union-attr]
+                files.append(
+                    Attachment(
+                        id=0,
+                        filename=part.filename,
+                        data=bytes(data),  # type: ignore[union-attr]
+                        content_type=part.headers.get("Content-Type"),
+                    )
+                )  # type: ignore[union-attr]
         request[PAYLOAD_KEY], request[FILES_KEY] = payload, files
         return payload, files
     raw = await request.read()

@@ -129,8 +129,9 @@ class Gateway:
         writer = asyncio.create_task(self._writer(ws, queue))
         self._writers.add(writer)
         writer.add_done_callback(self._writers.discard)
-        self._send_raw(queue, {"op": 10, "d": {"heartbeat_interval": self.fake.heartbeat_interval_ms},
-                               "s": None, "t": None})
+        self._send_raw(
+            queue, {"op": 10, "d": {"heartbeat_interval": self.fake.heartbeat_interval_ms}, "s": None, "t": None}
+        )
         session: Session | None = None
         try:
             async for msg in ws:
@@ -153,8 +154,13 @@ class Gateway:
             self.fake._notify()
         return ws
 
-    async def _on_frame(self, ws: web.WebSocketResponse, queue: asyncio.Queue[str | None],
-                        session: Session | None, payload: dict[str, Any]) -> Session | None:
+    async def _on_frame(
+        self,
+        ws: web.WebSocketResponse,
+        queue: asyncio.Queue[str | None],
+        session: Session | None,
+        payload: dict[str, Any],
+    ) -> Session | None:
         op = payload.get("op")
         data = payload.get("d")
         if op == 1:
@@ -181,8 +187,9 @@ class Gateway:
         self.close_codes.append(code)
         await ws.close(code=code, message=message.encode())
 
-    async def _identify(self, ws: web.WebSocketResponse, queue: asyncio.Queue[str | None],
-                        data: dict[str, Any]) -> Session | None:
+    async def _identify(
+        self, ws: web.WebSocketResponse, queue: asyncio.Queue[str | None], data: dict[str, Any]
+    ) -> Session | None:
         fake = self.fake
         if data.get("token") != fake.token:
             await self._close(ws, 4004, "Authentication failed.")
@@ -231,8 +238,9 @@ class Gateway:
             self._send_dispatch(session, "GUILD_CREATE", payloads.guild_json(guild, world, gateway=True))
         return session
 
-    async def _resume(self, ws: web.WebSocketResponse, queue: asyncio.Queue[str | None],
-                      data: dict[str, Any]) -> Session | None:
+    async def _resume(
+        self, ws: web.WebSocketResponse, queue: asyncio.Queue[str | None], data: dict[str, Any]
+    ) -> Session | None:
         if data.get("token") != self.fake.token:
             await self._close(ws, 4004, "Authentication failed.")
             return None
@@ -267,12 +275,15 @@ class Gateway:
         else:
             query = (data.get("query") or "").lower()
             if query:
-                members = [m for m in members
-                           if m.user.username.lower().startswith(query) or (m.nick or "").lower().startswith(query)]
+                members = [
+                    m
+                    for m in members
+                    if m.user.username.lower().startswith(query) or (m.nick or "").lower().startswith(query)
+                ]
             limit = int(data.get("limit") or 0)
             if limit:
                 members = members[:limit]
-        chunks = [members[i:i + 1000] for i in range(0, len(members), 1000)] or [[]]
+        chunks = [members[i : i + 1000] for i in range(0, len(members), 1000)] or [[]]
         for index, chunk in enumerate(chunks):
             payload: dict[str, Any] = {
                 "guild_id": str(guild_id),

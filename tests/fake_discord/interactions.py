@@ -28,8 +28,15 @@ UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
 MODAL = 9
 
-CALLBACK_NAMES = {1: "PONG", 4: "CHANNEL_MESSAGE_WITH_SOURCE", 5: "DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE",
-                  6: "DEFERRED_UPDATE_MESSAGE", 7: "UPDATE_MESSAGE", 8: "AUTOCOMPLETE_RESULT", 9: "MODAL"}
+CALLBACK_NAMES = {
+    1: "PONG",
+    4: "CHANNEL_MESSAGE_WITH_SOURCE",
+    5: "DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE",
+    6: "DEFERRED_UPDATE_MESSAGE",
+    7: "UPDATE_MESSAGE",
+    8: "AUTOCOMPLETE_RESULT",
+    9: "MODAL",
+}
 
 
 @dataclass
@@ -89,8 +96,14 @@ class Callback:
 class Interaction:
     """An interaction the test sent to the bot, and everything the bot did with it."""
 
-    def __init__(self, fake: FakeDiscord, payload: dict[str, Any], *, source_message_id: int | None = None,
-                 parent: Interaction | None = None) -> None:
+    def __init__(
+        self,
+        fake: FakeDiscord,
+        payload: dict[str, Any],
+        *,
+        source_message_id: int | None = None,
+        parent: Interaction | None = None,
+    ) -> None:
         self._fake = fake
         self.payload = payload
         self.id = int(payload["id"])
@@ -196,12 +209,15 @@ class Interaction:
         """The bot's acknowledgement (waits for it)."""
         return await self._wait(lambda: self.callback, timeout, "waiting for the interaction callback")
 
-    async def wait_for_followup(self, predicate: Callable[[Message], Any] | None = None, *,
-                                timeout: float = 5.0, count: int = 1) -> Message:
+    async def wait_for_followup(
+        self, predicate: Callable[[Message], Any] | None = None, *, timeout: float = 5.0, count: int = 1
+    ) -> Message:
         """The ``count``-th followup message (matching ``predicate``, if given)."""
+
         def found() -> Message | None:
             matching = [m for m in self.followups if predicate is None or predicate(m)]
             return matching[count - 1] if len(matching) >= count else None
+
         return await self._wait(found, timeout, f"waiting for followup #{count}")
 
     async def final_message(self, timeout: float = 5.0) -> Message:
@@ -215,6 +231,7 @@ class Interaction:
         def done() -> Message | None:
             message = self.original_message
             return message if message is not None and not message.loading else None
+
         return await self._wait(done, timeout, "waiting for the final (non-loading) response message")
 
     async def wait_for_edit(self, timeout: float = 5.0, *, edits: int = 1) -> Message:
@@ -224,4 +241,5 @@ class Interaction:
         def edited() -> Message | None:
             message = self.original_message
             return message if message is not None and len(message.history) - self.history_base >= edits else None
+
         return await self._wait(edited, timeout, f"waiting for {edits} edit(s) of the response message")

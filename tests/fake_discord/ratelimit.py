@@ -70,7 +70,10 @@ def _fmt(value: float) -> str:
 
 class RateLimiter:
     def __init__(
-        self, *, enabled: bool = False, global_per_second: int = 50,
+        self,
+        *,
+        enabled: bool = False,
+        global_per_second: int = 50,
         route_limits: dict[str, tuple[int, float]] | None = None,
         default_limit: tuple[int, float] | None = DEFAULT_LIMIT,
     ) -> None:
@@ -98,8 +101,15 @@ class RateLimiter:
         limit, per = limits
         return ((count - 1) // limit) * per
 
-    def check(self, template: str, params: dict[str, str], token: str | None, *,
-              exempt_global: bool = False, now: float | None = None) -> Decision:
+    def check(
+        self,
+        template: str,
+        params: dict[str, str],
+        token: str | None,
+        *,
+        exempt_global: bool = False,
+        now: float | None = None,
+    ) -> Decision:
         """Count one request; return the headers to send, or a 429 decision."""
         now = time.time() if now is None else now
         if not self.enabled:
@@ -109,13 +119,17 @@ class RateLimiter:
             window.roll(now)
             if window.count >= window.limit:
                 retry = max(window.reset_at - now, 0.001)
-                return Decision(False, {
-                    "Retry-After": str(math.ceil(retry)),
-                    "X-RateLimit-Global": "true",
-                    "X-RateLimit-Scope": "global",
-                    "Via": "1.1 google",
-                }, {"message": "You are being rate limited.", "retry_after": round(retry, 3), "global": True},
-                    "global")
+                return Decision(
+                    False,
+                    {
+                        "Retry-After": str(math.ceil(retry)),
+                        "X-RateLimit-Global": "true",
+                        "X-RateLimit-Scope": "global",
+                        "Via": "1.1 google",
+                    },
+                    {"message": "You are being rate limited.", "retry_after": round(retry, 3), "global": True},
+                    "global",
+                )
         limits = self.limit_for(template)
         if limits is None:
             if not exempt_global and token is not None and self.global_per_second:
@@ -129,12 +143,14 @@ class RateLimiter:
         if window.count >= window.limit:
             retry = max(window.reset_at - now, 0.001)
             headers = self._headers(window, bucket, now)
-            headers.update({
-                "Retry-After": str(math.ceil(retry)),
-                "X-RateLimit-Global": "false",
-                "X-RateLimit-Scope": "user",
-                "Via": "1.1 google",
-            })
+            headers.update(
+                {
+                    "Retry-After": str(math.ceil(retry)),
+                    "X-RateLimit-Global": "false",
+                    "X-RateLimit-Scope": "user",
+                    "Via": "1.1 google",
+                }
+            )
             body = {"message": "You are being rate limited.", "retry_after": round(retry, 3), "global": False}
             return Decision(False, headers, body, "user")
         window.count += 1

@@ -71,8 +71,10 @@ class Stats:
             self.injected += 1
 
     def summary(self) -> str:
-        return (f"{self.requests} requests, {self.rate_limited} rate limited "
-                f"({self.rate_limited_global} global), {self.failed} failed, {self.internal_errors} internal errors")
+        return (
+            f"{self.requests} requests, {self.rate_limited} rate limited "
+            f"({self.rate_limited_global} global), {self.failed} failed, {self.internal_errors} internal errors"
+        )
 
 
 @dataclass

@@ -46,10 +46,10 @@ async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     fake = fake_of(request)
     started = time.perf_counter()
     arrived = time.time()
-    path = request.path[len(PREFIX):] if request.path.startswith(PREFIX) else request.path
+    path = request.path[len(PREFIX) :] if request.path.startswith(PREFIX) else request.path
     resource = request.match_info.route.resource
     canonical = resource.canonical if resource is not None else None
-    template = f"{request.method} {canonical[len(PREFIX):]}" if canonical and canonical.startswith(PREFIX) else None
+    template = f"{request.method} {canonical[len(PREFIX) :]}" if canonical and canonical.startswith(PREFIX) else None
     record = RequestRecord(request.method, path, template, 0, arrived, 0.0, query=dict(request.query))
     response: web.StreamResponse
     try:
@@ -61,8 +61,9 @@ async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     return response
 
 
-async def _handle(fake: FakeDiscord, request: web.Request, handler: Any, template: str | None,
-                  record: RequestRecord) -> web.StreamResponse:
+async def _handle(
+    fake: FakeDiscord, request: web.Request, handler: Any, template: str | None, record: RequestRecord
+) -> web.StreamResponse:
     if template is None:
         record.code = 0
         return json_response({"message": "404: Not Found", "code": 0}, status=404)
@@ -71,9 +72,12 @@ async def _handle(fake: FakeDiscord, request: web.Request, handler: Any, templat
     if not _unauthenticated(template) and token != fake.token:
         record.code = 0
         return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
-    decision = fake.ratelimiter.check(template, dict(request.match_info),
-                                      token if not _unauthenticated(template) else None,
-                                      exempt_global=_interaction_route(template))
+    decision = fake.ratelimiter.check(
+        template,
+        dict(request.match_info),
+        token if not _unauthenticated(template) else None,
+        exempt_global=_interaction_route(template),
+    )
     if not decision.allowed:
         record.rate_limit_scope = decision.scope
         return json_response(decision.body, status=429, headers=decision.headers)
@@ -83,8 +87,12 @@ async def _handle(fake: FakeDiscord, request: web.Request, handler: Any, templat
             record.injected = True
             if fault.status == 429:
                 body = {"message": "You are being rate limited.", "retry_after": fault.retry_after, "global": False}
-                headers = {"Retry-After": str(fault.retry_after), "X-RateLimit-Scope": "user",
-                           "X-RateLimit-Global": "false", "Via": "1.1 google"}
+                headers = {
+                    "Retry-After": str(fault.retry_after),
+                    "X-RateLimit-Scope": "user",
+                    "X-RateLimit-Global": "false",
+                    "Via": "1.1 google",
+                }
                 record.rate_limit_scope = "user"
                 return json_response(body, status=429, headers=headers)
             raise APIError(fault.status, fault.code, fault.message, fault.errors)
@@ -160,11 +168,13 @@ async def get_gateway(request: web.Request) -> web.Response:
 
 
 async def get_gateway_bot(request: web.Request) -> web.Response:
-    return json_response({
-        "url": fake_of(request).gateway_url,
-        "shards": 1,
-        "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 86400000, "max_concurrency": 1},
-    })
+    return json_response(
+        {
+            "url": fake_of(request).gateway_url,
+            "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 86400000, "max_concurrency": 1},
+        }
+    )
 
 
 def _scope(request: web.Request) -> Any:

@@ -95,8 +95,9 @@ async def edit_channel(request: web.Request) -> web.Response:
             changes[key] = body[key]
     if "parent_id" in body:
         parent_id = int(body["parent_id"]) if body["parent_id"] else None
-        check_channel_limits(world, guild, creating=False, channel_type=channel.type, parent_id=parent_id,
-                             moving=channel)
+        check_channel_limits(
+            world, guild, creating=False, channel_type=channel.type, parent_id=parent_id, moving=channel
+        )
         changes["parent_id"] = parent_id
     if "permission_overwrites" in body:
         overwrites = parse_overwrites(body["permission_overwrites"])
@@ -122,8 +123,12 @@ async def put_permission(request: web.Request) -> web.Response:
     body, _ = await read_body(request)
     guild = world.guilds[channel.guild_id]  # type: ignore[index]
     require_in_channel(world, channel)
-    overwrite = Overwrite(id=int(request.match_info["overwrite_id"]), type=int(body.get("type", 0)),
-                          allow=int(body.get("allow") or 0), deny=int(body.get("deny") or 0))
+    overwrite = Overwrite(
+        id=int(request.match_info["overwrite_id"]),
+        type=int(body.get("type", 0)),
+        allow=int(body.get("allow") or 0),
+        deny=int(body.get("deny") or 0),
+    )
     check_overwrite_grants(world, guild, [overwrite], channel)
     world.set_overwrite(channel, overwrite)
     return no_content()
@@ -182,8 +187,9 @@ async def create_message(request: web.Request) -> web.Response:
     flags = int(body.get("flags") or 0)
     if flags & 64:
         raise invalid_form(("flags",), "MESSAGE_FLAGS_INVALID", "Ephemeral messages need an interaction")
-    message = world.create_message(channel, world.bot_user, body, files,
-                                   type=19 if body.get("message_reference") else 0)
+    message = world.create_message(
+        channel, world.bot_user, body, files, type=19 if body.get("message_reference") else 0
+    )
     return json_response(payloads.message_json(message, world))
 
 

@@ -77,8 +77,14 @@ async def create_channel(request: web.Request) -> web.Response:
         # Discord syncs a channel created in a category without overwrites (absent or []) with the category.
         overwrites = [Overwrite(o.id, o.type, o.allow, o.deny) for o in parent.overwrites.values()]
     channel = world.create_channel(
-        guild.id, channel_type, name, parent_id=parent_id, position=body.get("position"), topic=topic,
-        nsfw=bool(body.get("nsfw")), overwrites=overwrites,
+        guild.id,
+        channel_type,
+        name,
+        parent_id=parent_id,
+        position=body.get("position"),
+        topic=topic,
+        nsfw=bool(body.get("nsfw")),
+        overwrites=overwrites,
         rate_limit_per_user=int(body.get("rate_limit_per_user") or 0),
     )
     return json_response(payloads.channel_json(channel), status=201)
@@ -99,13 +105,15 @@ async def move_channels(request: web.Request) -> web.Response:
             changes["position"] = int(item["position"])
         if "parent_id" in item:
             parent_id = int(item["parent_id"]) if item["parent_id"] else None
-            check_channel_limits(world, guild, creating=False, channel_type=channel.type, parent_id=parent_id,
-                                 moving=channel)
+            check_channel_limits(
+                world, guild, creating=False, channel_type=channel.type, parent_id=parent_id, moving=channel
+            )
             changes["parent_id"] = parent_id
             if item.get("lock_permissions") and parent_id:
                 parent = guild.channels[parent_id]
-                changes["overwrites"] = {o.id: Overwrite(o.id, o.type, o.allow, o.deny)
-                                         for o in parent.overwrites.values()}
+                changes["overwrites"] = {
+                    o.id: Overwrite(o.id, o.type, o.allow, o.deny) for o in parent.overwrites.values()
+                }
         if changes:
             world.update_channel(channel, **changes)
     return no_content()
@@ -126,8 +134,11 @@ async def search_members(request: web.Request) -> web.Response:
     guild = _guild(request)
     query = request.query.get("query", "").lower()
     limit = max(1, min(int(request.query.get("limit", 1)), 1000))
-    found = [m for m in guild.members.values()
-             if m.user.username.lower().startswith(query) or (m.nick or "").lower().startswith(query)]
+    found = [
+        m
+        for m in guild.members.values()
+        if m.user.username.lower().startswith(query) or (m.nick or "").lower().startswith(query)
+    ]
     return json_response([payloads.member_json(m) for m in found[:limit]])
 
 
@@ -191,8 +202,13 @@ async def create_role(request: web.Request) -> web.Response:
     bot_perms = world.guild_permissions(guild.id, world.bot_user.id)
     if world.rules.enforce_permissions and permissions & ~bot_perms:
         raise APIError(403, 50013, "Missing Permissions")
-    role = world.add_role(guild.id, body.get("name") or "new role", permissions, position=1,
-                          mentionable=bool(body.get("mentionable")), hoist=bool(body.get("hoist")),
-                          color=int(body.get("color") or 0))
+    role = world.add_role(
+        guild.id,
+        body.get("name") or "new role",
+        permissions,
+        position=1,
+        mentionable=bool(body.get("mentionable")),
+        hoist=bool(body.get("hoist")),
+        color=int(body.get("color") or 0),
+    )
     return json_response(payloads.role_json(role))
-

@@ -41,7 +41,8 @@ def add_routes(routes: web.RouteTableDef) -> None:
 
 def _allowed_types(interaction: Interaction) -> set[int]:
     from_component = interaction.type == MESSAGE_COMPONENT or (
-        interaction.type == MODAL_SUBMIT and interaction.source_message_id is not None)
+        interaction.type == MODAL_SUBMIT and interaction.source_message_id is not None
+    )
     if interaction.type == PING:
         return {PONG}
     if interaction.type == AUTOCOMPLETE:
@@ -73,9 +74,11 @@ async def callback(request: web.Request) -> web.Response:
     ctype = body.get("type")
     data = body.get("data") or {}
     if ctype not in _allowed_types(interaction):
-        raise invalid_form(("type",), "INTERACTION_RESPONSE_TYPE_INVALID",
-                           f"Interaction response type {ctype} is not valid for interaction type "
-                           f"{interaction.type}")
+        raise invalid_form(
+            ("type",),
+            "INTERACTION_RESPONSE_TYPE_INVALID",
+            f"Interaction response type {ctype} is not valid for interaction type {interaction.type}",
+        )
     if world.rules.validate_payloads:
         if ctype == CHANNEL_MESSAGE:
             validate.message(data, creating=True, has_files=bool(files), prefix=("data",))
@@ -129,21 +132,28 @@ def _channel(fake: Any, interaction: Interaction) -> Any:
     return channel
 
 
-def _apply_callback(fake: Any, interaction: Interaction, ctype: int, data: dict[str, Any],
-                    files: list[Any]) -> Message | None:
+def _apply_callback(
+    fake: Any, interaction: Interaction, ctype: int, data: dict[str, Any], files: list[Any]
+) -> Message | None:
     world = fake.world
-    common = dict(interaction_id=interaction.id, application_id=world.application_id,
-                  webhook_id=world.application_id, interaction_metadata=_metadata(fake, interaction))
+    common = dict(
+        interaction_id=interaction.id,
+        application_id=world.application_id,
+        webhook_id=world.application_id,
+        interaction_metadata=_metadata(fake, interaction),
+    )
     msg_type = 20 if interaction.type == APPLICATION_COMMAND else 0
     if ctype == CHANNEL_MESSAGE:
-        message = world.create_message(_channel(fake, interaction), world.bot_user, data, files, type=msg_type,
-                                       **common)
+        message = world.create_message(
+            _channel(fake, interaction), world.bot_user, data, files, type=msg_type, **common
+        )
         interaction.original_message_id = message.id
         return message
     if ctype == DEFERRED_CHANNEL_MESSAGE:
         flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
-        message = world.create_message(_channel(fake, interaction), world.bot_user, {"content": "", "flags": flags},
-                                       type=msg_type, **common)
+        message = world.create_message(
+            _channel(fake, interaction), world.bot_user, {"content": "", "flags": flags}, type=msg_type, **common
+        )
         interaction.original_message_id = message.id
         return message
     if ctype in (UPDATE_MESSAGE, DEFERRED_UPDATE_MESSAGE):
@@ -204,10 +214,17 @@ async def followup(request: web.Request) -> web.Response:
         message = world.edit_message(original, payload, files, mark_edited=False)
     else:
         message = world.create_message(
-            _channel(fake, interaction), world.bot_user, body, files, type=0,
-            interaction_id=interaction.id, application_id=world.application_id,
-            webhook_id=world.application_id, interaction_metadata=_metadata(
-                fake, interaction, original_response_message_id=str(interaction.original_message_id or "")),
+            _channel(fake, interaction),
+            world.bot_user,
+            body,
+            files,
+            type=0,
+            interaction_id=interaction.id,
+            application_id=world.application_id,
+            webhook_id=world.application_id,
+            interaction_metadata=_metadata(
+                fake, interaction, original_response_message_id=str(interaction.original_message_id or "")
+            ),
         )
     interaction.followup_ids.append(message.id)
     fake._notify()

@@ -72,8 +72,12 @@ class FakeDiscord(WorldDriver, InteractionDriver):
             flags |= _INTENT_FLAGS[name]
         app_id = application_id or 1234567890123456789
         self.world = World(application_id=app_id, bot_name=bot_name, rules=self.rules, application_flags=flags)
-        self.ratelimiter = RateLimiter(enabled=rate_limits, global_per_second=global_per_second,
-                                       route_limits=route_limits, default_limit=default_route_limit)
+        self.ratelimiter = RateLimiter(
+            enabled=rate_limits,
+            global_per_second=global_per_second,
+            route_limits=route_limits,
+            default_limit=default_route_limit,
+        )
         self.gateway = Gateway(self)
         self.world.emit = self.gateway.dispatch
         self.world.notify = self._notify
@@ -113,8 +117,9 @@ class FakeDiscord(WorldDriver, InteractionDriver):
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         await self.stop()
         if exc_type is None and self.internal_errors:
-            raise AssertionError("the fake Discord crashed while handling requests:\n" +
-                                 "\n".join(self.internal_errors))
+            raise AssertionError(
+                "the fake Discord crashed while handling requests:\n" + "\n".join(self.internal_errors)
+            )
 
     @property
     def port(self) -> int:
@@ -132,8 +137,11 @@ class FakeDiscord(WorldDriver, InteractionDriver):
 
     def env(self) -> dict[str, str]:
         """Environment variables that point a bot process at this fake (token included)."""
-        return {"DISCORD_API_BASE_URL": self.api_base_url, "DISCORD_GATEWAY_URL": self.gateway_url,
-                "DISCORD_TOKEN": self.token}
+        return {
+            "DISCORD_API_BASE_URL": self.api_base_url,
+            "DISCORD_GATEWAY_URL": self.gateway_url,
+            "DISCORD_TOKEN": self.token,
+        }
 
     @property
     def application_id(self) -> int:
@@ -159,8 +167,9 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         self.internal_errors.append(f"{where}: {exc!r}\n{trace}")
         log.error("fake Discord handler crashed on %s: %r\n%s", where, exc, trace)
 
-    def find_requests(self, method: str | None = None, path: str | None = None, *,
-                      status: int | None = None) -> list[RequestRecord]:
+    def find_requests(
+        self, method: str | None = None, path: str | None = None, *, status: int | None = None
+    ) -> list[RequestRecord]:
         """Logged requests matching ``method`` and the glob/regex ``path`` (without /api/v10)."""
         return [r for r in self.requests if r.matches(method, path) and (status is None or r.status == status)]
 
@@ -171,8 +180,18 @@ class FakeDiscord(WorldDriver, InteractionDriver):
 
     # -- faults ------------------------------------------------------------------------------
 
-    def fail_next(self, method: str, path: str, status: int = 500, code: int = 0, message: str = "Injected failure",
-                  *, times: int = 1, errors: dict[str, Any] | None = None, retry_after: float = 1.0) -> Fault:
+    def fail_next(
+        self,
+        method: str,
+        path: str,
+        status: int = 500,
+        code: int = 0,
+        message: str = "Injected failure",
+        *,
+        times: int = 1,
+        errors: dict[str, Any] | None = None,
+        retry_after: float = 1.0,
+    ) -> Fault:
         """Answer the next ``times`` requests matching ``method`` (or ``*``) and the glob ``path``
         (e.g. ``/channels/*/messages``, without /api/v10) with this error instead of handling them.
         A 429 is sent as a proper rate limit (``Via``, ``retry_after``) so discord.py retries it."""
@@ -217,6 +236,7 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         discord.py fires ``on_ready`` ``guild_ready_timeout`` (2 s by default) after the last
         GUILD_CREATE, so the bot's own on_ready work (e.g. ``tree.sync``) may still be running:
         wait for its effects too (``wait_for_commands``, ``wait_for_request``)."""
+
         def ready() -> Session | None:
             for session in self.gateway.sessions.values():
                 if not session.connected:
@@ -225,12 +245,14 @@ class FakeDiscord(WorldDriver, InteractionDriver):
                 if not want_chunks or all(g in session.chunked_guilds for g in self.world.guilds):
                     return session
             return None
+
         return await self.wait_for(ready, timeout=timeout, description="waiting for the bot to identify")
 
     # -- waiting -----------------------------------------------------------------------------
 
-    async def wait_for(self, predicate: Callable[[], Any], *, timeout: float = 10.0,
-                       description: str | None = None) -> Any:
+    async def wait_for(
+        self, predicate: Callable[[], Any], *, timeout: float = 10.0, description: str | None = None
+    ) -> Any:
         """Wait until ``predicate()`` returns something truthy (re-checked on every state change)
         and return it. On timeout raise ``AssertionError`` describing what was recorded."""
         deadline = time.monotonic() + timeout
@@ -245,35 +267,52 @@ class FakeDiscord(WorldDriver, InteractionDriver):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), timeout=min(remaining, 0.25))
 
-    async def wait_for_request(self, method: str | None = None, path: str | None = None, *,
-                               status: int | None = None, count: int = 1, timeout: float = 10.0) -> RequestRecord:
+    async def wait_for_request(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        status: int | None = None,
+        count: int = 1,
+        timeout: float = 10.0,
+    ) -> RequestRecord:
         def found() -> RequestRecord | None:
             matching = self.find_requests(method, path, status=status)
             return matching[count - 1] if len(matching) >= count else None
-        return await self.wait_for(found, timeout=timeout,
-                                   description=f"waiting for request #{count} {method or '*'} {path or '*'}")
 
-    async def wait_for_event(self, name: str, predicate: Callable[[dict[str, Any]], Any] | None = None, *,
-                             timeout: float = 10.0) -> GatewayEvent:
+        return await self.wait_for(
+            found, timeout=timeout, description=f"waiting for request #{count} {method or '*'} {path or '*'}"
+        )
+
+    async def wait_for_event(
+        self, name: str, predicate: Callable[[dict[str, Any]], Any] | None = None, *, timeout: float = 10.0
+    ) -> GatewayEvent:
         def found() -> GatewayEvent | None:
             for event in self.gateway.events:
                 if event.name == name and (predicate is None or predicate(event.data)):
                     return event
             return None
+
         return await self.wait_for(found, timeout=timeout, description=f"waiting for gateway event {name}")
 
-    async def wait_for_commands(self, scope: Any = "global", *, count: int = 1,
-                                timeout: float = 15.0) -> list[dict[str, Any]]:
+    async def wait_for_commands(
+        self, scope: Any = "global", *, count: int = 1, timeout: float = 15.0
+    ) -> list[dict[str, Any]]:
         """Wait for the ``count``-th PUT of the command list in ``scope`` ("global" or a guild id)."""
-        await self.wait_for(lambda: self.command_put_count[scope] >= count, timeout=timeout,
-                            description=f"waiting for command sync #{count} in scope {scope}")
+        await self.wait_for(
+            lambda: self.command_put_count[scope] >= count,
+            timeout=timeout,
+            description=f"waiting for command sync #{count} in scope {scope}",
+        )
         return self.command_store.get(scope, [])
 
     def describe(self, last: int = 15) -> str:
         """What the fake recorded (used in timeout messages)."""
-        lines = [f"stats: {self.stats.summary()}",
-                 f"gateway: {len(self.gateway.sessions)} session(s), connected={self.connected}, "
-                 f"identify={self.gateway.identify_count}, close codes={self.gateway.close_codes}"]
+        lines = [
+            f"stats: {self.stats.summary()}",
+            f"gateway: {len(self.gateway.sessions)} session(s), connected={self.connected}, "
+            f"identify={self.gateway.identify_count}, close codes={self.gateway.close_codes}",
+        ]
         lines.append(f"last {last} requests:")
         lines += [f"  {r}" for r in self.requests[-last:]] or ["  (none)"]
         lines.append("last gateway events: " + ", ".join(e.name for e in self.gateway.events[-last:]))

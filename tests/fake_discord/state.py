@@ -92,30 +92,48 @@ class World:
     # -- users, guilds, roles, members -------------------------------------------------------
 
     def add_user(
-        self, username: str, *, user_id: int | None = None, global_name: str | None = None,
-        bot: bool = False, locale: str = "en-US",
+        self,
+        username: str,
+        *,
+        user_id: int | None = None,
+        global_name: str | None = None,
+        bot: bool = False,
+        locale: str = "en-US",
     ) -> User:
-        user = User(id=user_id or self.snowflake(), username=username, global_name=global_name, bot=bot,
-                    locale=locale)
+        user = User(id=user_id or self.snowflake(), username=username, global_name=global_name, bot=bot, locale=locale)
         self.users[user.id] = user
         self.notify()
         return user
 
     def add_guild(
-        self, name: str, *, guild_id: int | None = None, owner_id: int | None = None,
-        preferred_locale: str = "en-US", bot_permissions: int = DEFAULT_BOT,
-        everyone_permissions: int = DEFAULT_EVERYONE, features: list[str] | None = None,
+        self,
+        name: str,
+        *,
+        guild_id: int | None = None,
+        owner_id: int | None = None,
+        preferred_locale: str = "en-US",
+        bot_permissions: int = DEFAULT_BOT,
+        everyone_permissions: int = DEFAULT_EVERYONE,
+        features: list[str] | None = None,
     ) -> Guild:
         gid = guild_id or self.snowflake()
         if owner_id is None:
             owner_id = self.add_user(f"owner-{len(self.guilds) + 1}").id
         elif owner_id not in self.users:
             self.add_user(f"user-{owner_id}", user_id=owner_id)
-        guild = Guild(id=gid, name=name, owner_id=owner_id, preferred_locale=preferred_locale,
-                      features=list(features or []))
+        guild = Guild(
+            id=gid, name=name, owner_id=owner_id, preferred_locale=preferred_locale, features=list(features or [])
+        )
         guild.roles[gid] = Role(id=gid, guild_id=gid, name="@everyone", permissions=everyone_permissions)
-        bot_role = Role(id=self.snowflake(), guild_id=gid, name=self.bot_user.username,
-                        permissions=bot_permissions, position=1, managed=True, bot_id=self.bot_user.id)
+        bot_role = Role(
+            id=self.snowflake(),
+            guild_id=gid,
+            name=self.bot_user.username,
+            permissions=bot_permissions,
+            position=1,
+            managed=True,
+            bot_id=self.bot_user.id,
+        )
         guild.roles[bot_role.id] = bot_role
         guild.bot_role_id = bot_role.id
         guild.members[self.bot_user.id] = Member(user=self.bot_user, guild_id=gid, roles=[bot_role.id])
@@ -133,8 +151,15 @@ class World:
         self.notify()
 
     def add_role(
-        self, guild_id: int, name: str, permissions: int = 0, *, position: int | None = None,
-        mentionable: bool = False, hoist: bool = False, color: int = 0,
+        self,
+        guild_id: int,
+        name: str,
+        permissions: int = 0,
+        *,
+        position: int | None = None,
+        mentionable: bool = False,
+        hoist: bool = False,
+        color: int = 0,
     ) -> Role:
         guild = self.guilds[guild_id]
         if position is None:
@@ -143,8 +168,16 @@ class World:
             for other in guild.roles.values():
                 if other.id != guild_id and other.position >= position:
                     other.position += 1
-        role = Role(id=self.snowflake(), guild_id=guild_id, name=name, permissions=int(permissions),
-                    position=position, mentionable=mentionable, hoist=hoist, color=color)
+        role = Role(
+            id=self.snowflake(),
+            guild_id=guild_id,
+            name=name,
+            permissions=int(permissions),
+            position=position,
+            mentionable=mentionable,
+            hoist=hoist,
+            color=color,
+        )
         guild.roles[role.id] = role
         self.emit("GUILD_ROLE_CREATE", {"guild_id": str(guild_id), "role": payloads.role_json(role)}, GUILDS)
         self.notify()
@@ -157,8 +190,7 @@ class World:
         self.notify()
         return role
 
-    def add_member(self, guild_id: int, user: User, roles: list[int] | None = None,
-                   nick: str | None = None) -> Member:
+    def add_member(self, guild_id: int, user: User, roles: list[int] | None = None, nick: str | None = None) -> Member:
         guild = self.guilds[guild_id]
         member = Member(user=user, guild_id=guild_id, roles=list(roles or []), nick=nick)
         guild.members[user.id] = member
@@ -171,12 +203,14 @@ class World:
     def remove_member(self, guild_id: int, user_id: int) -> None:
         guild = self.guilds[guild_id]
         member = guild.members.pop(user_id)
-        self.emit("GUILD_MEMBER_REMOVE", {"guild_id": str(guild_id), "user": payloads.user_json(member.user)},
-                  GUILD_MEMBERS)
+        self.emit(
+            "GUILD_MEMBER_REMOVE", {"guild_id": str(guild_id), "user": payloads.user_json(member.user)}, GUILD_MEMBERS
+        )
         self.notify()
 
-    def update_member(self, guild_id: int, user_id: int, *, roles: list[int] | None = None,
-                      nick: Any = _MISSING) -> Member:
+    def update_member(
+        self, guild_id: int, user_id: int, *, roles: list[int] | None = None, nick: Any = _MISSING
+    ) -> Member:
         member = self.guilds[guild_id].members[user_id]
         if roles is not None:
             member.roles = list(roles)
@@ -191,9 +225,17 @@ class World:
     # -- channels ---------------------------------------------------------------------------
 
     def create_channel(
-        self, guild_id: int, type: int, name: str, *, parent_id: int | None = None,
-        position: int | None = None, topic: str | None = None, nsfw: bool = False,
-        overwrites: list[Overwrite] | None = None, rate_limit_per_user: int = 0,
+        self,
+        guild_id: int,
+        type: int,
+        name: str,
+        *,
+        parent_id: int | None = None,
+        position: int | None = None,
+        topic: str | None = None,
+        nsfw: bool = False,
+        overwrites: list[Overwrite] | None = None,
+        rate_limit_per_user: int = 0,
     ) -> Channel:
         guild = self.guilds[guild_id]
         if type == TEXT and self.rules.normalize_channel_names:
@@ -201,9 +243,18 @@ class World:
         if position is None:
             same_kind = [c.position for c in guild.channels.values() if (c.type == CATEGORY) == (type == CATEGORY)]
             position = max(same_kind, default=-1) + 1
-        channel = Channel(id=self.snowflake(), type=type, name=name, guild_id=guild_id, position=position,
-                          parent_id=parent_id, topic=topic, nsfw=nsfw, rate_limit_per_user=rate_limit_per_user,
-                          overwrites={o.id: o for o in overwrites or []})
+        channel = Channel(
+            id=self.snowflake(),
+            type=type,
+            name=name,
+            guild_id=guild_id,
+            position=position,
+            parent_id=parent_id,
+            topic=topic,
+            nsfw=nsfw,
+            rate_limit_per_user=rate_limit_per_user,
+            overwrites={o.id: o for o in overwrites or []},
+        )
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         self.emit("CHANNEL_CREATE", payloads.channel_json(channel), GUILDS)
@@ -262,7 +313,11 @@ class World:
     # -- messages ---------------------------------------------------------------------------
 
     def create_message(
-        self, channel: Channel, author: User, payload: dict[str, Any], files: list[Attachment] | None = None,
+        self,
+        channel: Channel,
+        author: User,
+        payload: dict[str, Any],
+        files: list[Attachment] | None = None,
         **extra: Any,
     ) -> Message:
         message = Message(id=self.snowflake(), channel_id=channel.id, guild_id=channel.guild_id, author=author)
@@ -279,8 +334,14 @@ class World:
         self.notify()
         return message
 
-    def edit_message(self, message: Message, payload: dict[str, Any], files: list[Attachment] | None = None,
-                     *, mark_edited: bool = True) -> Message:
+    def edit_message(
+        self,
+        message: Message,
+        payload: dict[str, Any],
+        files: list[Attachment] | None = None,
+        *,
+        mark_edited: bool = True,
+    ) -> Message:
         message.history.append(payloads.message_json(message, self))
         message.raw = payload
         _apply_fields(message, payload, editing=True)
@@ -320,8 +381,13 @@ class World:
                 data["guild_id"] = str(channel.guild_id)
             self.emit("CHANNEL_PINS_UPDATE", data, GUILDS if channel.guild_id else DIRECT_MESSAGES)
             # Discord posts a "pinned a message" system message (type 6).
-            self.create_message(channel, self.bot_user, {"content": ""}, type=6,
-                                message_reference={"message_id": str(message.id), "channel_id": str(channel.id)})
+            self.create_message(
+                channel,
+                self.bot_user,
+                {"content": ""},
+                type=6,
+                message_reference={"message_id": str(message.id), "channel_id": str(channel.id)},
+            )
         self.notify()
 
     def unpin(self, channel: Channel, message: Message) -> None:
@@ -333,16 +399,18 @@ class World:
         self.emit("CHANNEL_PINS_UPDATE", data, GUILDS if channel.guild_id else DIRECT_MESSAGES)
         self.notify()
 
-    def visible_messages(self, channel_id: int, *, ephemeral: bool = False, system: bool = False,
-                         deleted: bool = False) -> list[Message]:
+    def visible_messages(
+        self, channel_id: int, *, ephemeral: bool = False, system: bool = False, deleted: bool = False
+    ) -> list[Message]:
         return [
-            m for m in self.channel_messages.get(channel_id, [])
-            if (deleted or not m.deleted) and (ephemeral or not m.ephemeral)
-            and (system or m.type in (0, 19, 20, 23))
+            m
+            for m in self.channel_messages.get(channel_id, [])
+            if (deleted or not m.deleted) and (ephemeral or not m.ephemeral) and (system or m.type in (0, 19, 20, 23))
         ]
 
-    def _attachments(self, channel: Channel | None, files: list[Attachment],
-                     payload: dict[str, Any]) -> list[Attachment]:
+    def _attachments(
+        self, channel: Channel | None, files: list[Attachment], payload: dict[str, Any]
+    ) -> list[Attachment]:
         described = {str(a.get("id")): a for a in payload.get("attachments") or []}
         for index, attachment in enumerate(files):
             attachment.id = self.snowflake()

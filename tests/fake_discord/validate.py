@@ -29,11 +29,17 @@ def message(payload: dict[str, Any], *, creating: bool, has_files: bool = False,
     flags = int(payload.get("flags") or 0)
     if flags & IS_COMPONENTS_V2:
         if content:
-            raise invalid_form((*prefix, "content"), "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
-                               "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2")
+            raise invalid_form(
+                (*prefix, "content"),
+                "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                "The 'content' field cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+            )
         if embeds:
-            raise invalid_form((*prefix, "embeds"), "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
-                               "The 'embeds' field cannot be used when using MessageFlags.IS_COMPONENTS_V2")
+            raise invalid_form(
+                (*prefix, "embeds"),
+                "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                "The 'embeds' field cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+            )
     _max_len((*prefix, "content"), content, 2000)
     if len(embeds) > 10:
         raise invalid_form((*prefix, "embeds"), "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")
@@ -43,8 +49,9 @@ def message(payload: dict[str, Any], *, creating: bool, has_files: bool = False,
     if total > 6000:
         raise invalid_form((*prefix, "embeds"), "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
     _components(components, (*prefix, "components"), v2=bool(flags & IS_COMPONENTS_V2))
-    if creating and not (content or embeds or components or has_files or payload.get("sticker_ids")
-                         or payload.get("poll")):
+    if creating and not (
+        content or embeds or components or has_files or payload.get("sticker_ids") or payload.get("poll")
+    ):
         raise APIError(400, 50006, "Cannot send an empty message")
 
 
@@ -76,16 +83,19 @@ def _components(components: list[dict[str, Any]], path: tuple, *, v2: bool) -> N
     seen: set[str] = set()
     for i, row in enumerate(components):
         if not v2 and row.get("type") != 1:
-            raise invalid_form((*path, i, "type"), "UNION_TYPE_CHOICES",
-                               "Value of field \"type\" must be one of (1,).")
+            raise invalid_form((*path, i, "type"), "UNION_TYPE_CHOICES", 'Value of field "type" must be one of (1,).')
         children = row.get("components") or []
         if row.get("type") == 1:
             if not children or len(children) > 5:
-                raise invalid_form((*path, i, "components"), "BASE_TYPE_BAD_LENGTH",
-                                   "Must be between 1 and 5 in length.")
+                raise invalid_form(
+                    (*path, i, "components"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length."
+                )
             if len(children) > 1 and any(c.get("type") != 2 for c in children):
-                raise invalid_form((*path, i, "components"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
-                                   "The specified component exceeds the maximum width")
+                raise invalid_form(
+                    (*path, i, "components"),
+                    "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                    "The specified component exceeds the maximum width",
+                )
     for component in walk_components(components):
         custom_id = component.get("custom_id")
         ctype = component.get("type")
@@ -94,8 +104,9 @@ def _components(components: list[dict[str, Any]], path: tuple, *, v2: bool) -> N
         if custom_id is not None:
             _max_len((*path, "custom_id"), custom_id, 100)
             if custom_id in seen:
-                raise invalid_form((*path, "custom_id"), "COMPONENT_CUSTOM_ID_DUPLICATED",
-                                   "Component custom id cannot be duplicated")
+                raise invalid_form(
+                    (*path, "custom_id"), "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated"
+                )
             seen.add(custom_id)
         if ctype == 2:
             _max_len((*path, "label"), component.get("label"), 80)
@@ -134,8 +145,9 @@ def modal(data: dict[str, Any]) -> None:
             for key in ("min_length", "max_length"):
                 value = component.get(key)
                 if value is not None and not 0 <= int(value) <= 4000:
-                    raise invalid_form((*path, key), "NUMBER_TYPE_MAX", "int value should be less than or equal "
-                                       "to 4000.")
+                    raise invalid_form(
+                        (*path, key), "NUMBER_TYPE_MAX", "int value should be less than or equal to 4000."
+                    )
 
 
 def commands(items: list[dict[str, Any]]) -> None:
@@ -144,8 +156,11 @@ def commands(items: list[dict[str, Any]]) -> None:
         ctype = command.get("type", 1)
         key = (ctype, command.get("name", ""))
         if key in names:
-            raise invalid_form((i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME",
-                               f"Application command names must be unique ({key[1]})")
+            raise invalid_form(
+                (i, "name"),
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                f"Application command names must be unique ({key[1]})",
+            )
         names.add(key)
         _command_like(command, (i,), chat_input=ctype == 1)
         if ctype == 1:
@@ -159,13 +174,15 @@ def _command_like(item: dict[str, Any], path: tuple, *, chat_input: bool) -> Non
     ]
     for field_path, value in localized:
         if chat_input and (not _NAME_RE.match(value) or value != value.lower()):
-            raise invalid_form((*path, *field_path.split(".")), "APPLICATION_COMMAND_INVALID_NAME",
-                               f"Command name is invalid: {value!r}")
+            raise invalid_form(
+                (*path, *field_path.split(".")),
+                "APPLICATION_COMMAND_INVALID_NAME",
+                f"Command name is invalid: {value!r}",
+            )
         _max_len((*path, *field_path.split(".")), value, 32)
     if chat_input:
         descriptions = [("description", item.get("description") or "")] + [
-            (f"description_localizations.{loc}", v)
-            for loc, v in (item.get("description_localizations") or {}).items()
+            (f"description_localizations.{loc}", v) for loc, v in (item.get("description_localizations") or {}).items()
         ]
         for field_path, value in descriptions:
             _required((*path, *field_path.split(".")), value)
@@ -180,16 +197,20 @@ def _options(options: list[dict[str, Any]], path: tuple) -> None:
     for i, option in enumerate(options):
         _command_like(option, (*path, i), chat_input=True)
         if option.get("name") in seen:
-            raise invalid_form((*path, i, "name"), "APPLICATION_COMMAND_OPTION_NAME_ALREADY_EXISTS",
-                               "Option names must be unique")
+            raise invalid_form(
+                (*path, i, "name"), "APPLICATION_COMMAND_OPTION_NAME_ALREADY_EXISTS", "Option names must be unique"
+            )
         seen.add(option.get("name"))
         if option.get("type") in (1, 2):
             _options(option.get("options") or [], (*path, i, "options"))
             continue
         if option.get("required"):
             if optional_seen:
-                raise invalid_form((*path, i, "required"), "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
-                                   "Required options must be placed before non-required options")
+                raise invalid_form(
+                    (*path, i, "required"),
+                    "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                    "Required options must be placed before non-required options",
+                )
         else:
             optional_seen = True
         choices = option.get("choices") or []

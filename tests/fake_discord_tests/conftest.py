@@ -18,12 +18,15 @@ from tests.fake_discord import FakeDiscord
 
 class FrenchTranslator(app_commands.Translator):
     WORDS: ClassVar[dict[str, str]] = {
-        "mentoring": "mentorat", "join": "rejoindre", "Mentoring program": "Programme de mentorat",
+        "mentoring": "mentorat",
+        "join": "rejoindre",
+        "Mentoring program": "Programme de mentorat",
         "Join the program": "Rejoindre le programme",
     }
 
-    async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
-                        context: app_commands.TranslationContext) -> str | None:
+    async def translate(
+        self, string: app_commands.locale_str, locale: discord.Locale, context: app_commands.TranslationContext
+    ) -> str | None:
         if locale is discord.Locale.french:
             return self.WORDS.get(string.message)
         return None
@@ -37,16 +40,22 @@ class ConfirmView(discord.ui.View):
     async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
         await interaction.response.edit_message(content=f"confirmed by {interaction.user.id}", view=None)
 
-    @discord.ui.select(custom_id="skill", options=[discord.SelectOption(label="Python", value="python"),
-                                                   discord.SelectOption(label="Sales", value="sales")])
+    @discord.ui.select(
+        custom_id="skill",
+        options=[
+            discord.SelectOption(label="Python", value="python"),
+            discord.SelectOption(label="Sales", value="sales"),
+        ],
+    )
     async def skill(self, interaction: discord.Interaction, select: discord.ui.Select[Any]) -> None:
         await interaction.response.send_message(f"picked {select.values[0]}", ephemeral=True)
 
 
 class ProfileModal(discord.ui.Modal, title="Profile"):
     bio: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Bio", custom_id="bio", max_length=200)
-    city: discord.ui.TextInput[Any] = discord.ui.TextInput(label="City", custom_id="city", required=False,
-                                                           default="Lyon")
+    city: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="City", custom_id="city", required=False, default="Lyon"
+    )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(f"bio={self.bio.value} city={self.city.value}", ephemeral=True)
@@ -62,13 +71,15 @@ class ProbeBot(commands.Bot):
         self.sleep_before_answer = 0.0
         self.member_events: list[tuple[str, int]] = []
         self.channel_events: list[tuple[str, int]] = []
-        group = app_commands.Group(name=app_commands.locale_str("mentoring"),
-                                   description=app_commands.locale_str("Mentoring program"))
+        group = app_commands.Group(
+            name=app_commands.locale_str("mentoring"), description=app_commands.locale_str("Mentoring program")
+        )
 
         @group.command(name=app_commands.locale_str("join"), description=app_commands.locale_str("Join the program"))
         @app_commands.describe(skill="What you can teach", years="Experience")
-        async def join(interaction: discord.Interaction, skill: str, years: int = 1,
-                       buddy: discord.Member | None = None) -> None:
+        async def join(
+            interaction: discord.Interaction, skill: str, years: int = 1, buddy: discord.Member | None = None
+        ) -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
             await asyncio.sleep(0.05)
             who = buddy.display_name if buddy else "nobody"
@@ -106,8 +117,11 @@ class ProbeBot(commands.Bot):
         @group.command(name="export", description="Sends a file")
         async def export(interaction: discord.Interaction) -> None:
             await interaction.response.defer(ephemeral=True)
-            await interaction.followup.send("your data", file=discord.File(
-                __import__("io").BytesIO(b'{"a": 1}'), filename="data.json"), ephemeral=True)
+            await interaction.followup.send(
+                "your data",
+                file=discord.File(__import__("io").BytesIO(b'{"a": 1}'), filename="data.json"),
+                ephemeral=True,
+            )
 
         self.tree.add_command(group)
 

@@ -73,6 +73,7 @@ async def test_resume_replays_missed_events(fake: FakeDiscord, world, bot: Probe
 
     async def on_resumed() -> None:
         resumed.set()
+
     bot.add_listener(on_resumed)
     await fake.disconnect_gateway(4000)
     await fake.wait_for(lambda: not fake.connected, timeout=5)
@@ -94,6 +95,7 @@ async def test_guild_added_after_ready(fake: FakeDiscord, bot: ProbeBot) -> None
 
     async def on_guild_join(guild: discord.Guild) -> None:
         joined.set()
+
     bot.add_listener(on_guild_join)
     guild = fake.add_guild("Second")
     fake.add_member(guild.id, name="erin")

@@ -34,8 +34,13 @@ async def test_tree_sync_records_localizations(fake: FakeDiscord, bot: ProbeBot)
 async def test_slash_command_deferred_ephemeral(fake: FakeDiscord, world, bot: ProbeBot) -> None:
     await _synced(fake, bot)
     alice, bob = world["alice"], world["bob"]
-    interaction = await fake.slash_command(world["guild"].id, alice.id, "mentoring", subcommand="join",
-                                           options={"skill": "python", "years": 3, "buddy": bob})
+    interaction = await fake.slash_command(
+        world["guild"].id,
+        alice.id,
+        "mentoring",
+        subcommand="join",
+        options={"skill": "python", "years": 3, "buddy": bob},
+    )
     callback = await interaction.response()
     assert callback.type == 5 and callback.ephemeral
     message = await interaction.final_message()
@@ -49,8 +54,9 @@ async def test_slash_command_deferred_ephemeral(fake: FakeDiscord, world, bot: P
 async def test_unknown_option_is_refused_before_sending(fake: FakeDiscord, world, bot: ProbeBot) -> None:
     await _synced(fake, bot)
     with pytest.raises(AssertionError, match="no option 'level'"):
-        await fake.slash_command(world["guild"].id, world["alice"].id, "mentoring", subcommand="join",
-                                 options={"skill": "x", "level": 2})
+        await fake.slash_command(
+            world["guild"].id, world["alice"].id, "mentoring", subcommand="join", options={"skill": "x", "level": 2}
+        )
     with pytest.raises(AssertionError, match="required option"):
         await fake.slash_command(world["guild"].id, world["alice"].id, "mentoring", subcommand="join")
 
@@ -170,7 +176,8 @@ async def test_dm_command_and_button_in_dm(fake: FakeDiscord, world, bot: ProbeB
 
 async def test_autocomplete(fake: FakeDiscord, world, bot: ProbeBot) -> None:
     await bot.tree.sync()
-    interaction = await fake.autocomplete(world["guild"].id, world["alice"].id, "mentoring", "skill", "py",
-                                          subcommand="join")
+    interaction = await fake.autocomplete(
+        world["guild"].id, world["alice"].id, "mentoring", "skill", "py", subcommand="join"
+    )
     callback = await interaction.response()
     assert callback.type == 8 and callback.data["choices"] == [{"name": "python", "value": "python"}]

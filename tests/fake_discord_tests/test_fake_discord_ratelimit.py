@@ -16,8 +16,9 @@ from .conftest import ProbeBot, run_bot
 
 @pytest.fixture
 async def limited() -> FakeDiscord:
-    async with FakeDiscord(rate_limits=True, global_per_second=4,
-                           route_limits={"POST /channels/{channel_id}/messages": (2, 0.5)}) as server:
+    async with FakeDiscord(
+        rate_limits=True, global_per_second=4, route_limits={"POST /channels/{channel_id}/messages": (2, 0.5)}
+    ) as server:
         yield server
 
 

@@ -13,8 +13,9 @@ from .conftest import ProbeBot
 
 async def test_content_type_and_auth(fake: FakeDiscord) -> None:
     async with aiohttp.ClientSession() as session:
-        async with session.get(fake.api_base_url + "/users/@me",
-                               headers={"Authorization": f"Bot {fake.token}"}) as response:
+        async with session.get(
+            fake.api_base_url + "/users/@me", headers={"Authorization": f"Bot {fake.token}"}
+        ) as response:
             assert response.status == 200
             assert response.headers["Content-Type"] == "application/json"
             assert (await response.json())["bot"] is True
@@ -56,8 +57,10 @@ async def test_category_and_guild_channel_limits(fake: FakeDiscord, world, bot: 
 async def test_permissions(fake: FakeDiscord, world, bot: ProbeBot) -> None:
     guild = bot.get_guild(world["guild"].id)
     alice = guild.get_member(world["alice"].id)
-    overwrites = {guild.default_role: discord.PermissionOverwrite(view_channel=False),
-                  alice: discord.PermissionOverwrite(view_channel=True, send_messages=True)}
+    overwrites = {
+        guild.default_role: discord.PermissionOverwrite(view_channel=False),
+        alice: discord.PermissionOverwrite(view_channel=True, send_messages=True),
+    }
     private = await guild.create_text_channel("private", overwrites=overwrites)
     assert fake.can_view(private.id, alice.id) and not fake.can_view(private.id, world["bob"].id)
     with pytest.raises(discord.Forbidden) as info:  # the bot denied itself view_channel
@@ -125,8 +128,11 @@ async def test_fail_next_and_manual_events(fake: FakeDiscord, world, bot: ProbeB
 
 async def test_channel_in_category_syncs_overwrites_and_moves(fake: FakeDiscord, world, bot: ProbeBot) -> None:
     guild_id = world["guild"].id
-    private = fake.add_category(guild_id, "Private pairs", overwrites={
-        guild_id: (0, Perm.VIEW_CHANNEL), fake.bot_user.id: (Perm.VIEW_CHANNEL | Perm.MANAGE_ROLES, 0)})
+    private = fake.add_category(
+        guild_id,
+        "Private pairs",
+        overwrites={guild_id: (0, Perm.VIEW_CHANNEL), fake.bot_user.id: (Perm.VIEW_CHANNEL | Perm.MANAGE_ROLES, 0)},
+    )
     guild = bot.get_guild(guild_id)
     await fake.wait_for(lambda: guild.get_channel(private.id))
     created = await guild.create_text_channel("pair", category=guild.get_channel(private.id))
