@@ -21,8 +21,9 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def database_url(tmp_path) -> str:
-    return await fresh_database_url("sqlite", tmp_path)
+async def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """SQLite by default; a test may ask for both with `parametrize("database_url", [...], indirect=True)`."""
+    return await fresh_database_url(getattr(request, "param", "sqlite"), tmp_path)
 
 
 @pytest.fixture

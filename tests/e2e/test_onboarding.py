@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import MemberProfile, MemberSkill, ProgramEvent
@@ -64,6 +65,7 @@ async def test_commands_are_registered_once_with_french_localizations(fake, bot)
     assert fake.command_put_count["global"] == 1
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 async def test_a_member_onboards_and_the_profile_survives_a_restart(fake, bot, db):
     guild = fake.add_guild("Club", preferred_locale="fr")
     fake.add_text_channel(guild.id, "general")
