@@ -46,10 +46,19 @@ async def seed(database_url: str, guild_id: int, user_ids: list[int]) -> None:
             insert(MemberProfile),
             [
                 {
-                    "guild_id": guild_id, "user_id": uid, "status": "active", "languages": ["fr"],
-                    "timezone": "Europe/Paris", "city": "Lyon", "in_person_ok": True, "availability": "soirs",
-                    "bio": "Bio " * 20, "objectives": "Objectifs " * 20, "queue_priority": 0,
-                    "joined_at": now, "updated_at": now,
+                    "guild_id": guild_id,
+                    "user_id": uid,
+                    "status": "active",
+                    "languages": ["fr"],
+                    "timezone": "Europe/Paris",
+                    "city": "Lyon",
+                    "in_person_ok": True,
+                    "availability": "soirs",
+                    "bio": "Bio " * 20,
+                    "objectives": "Objectifs " * 20,
+                    "queue_priority": 0,
+                    "joined_at": now,
+                    "updated_at": now,
                 }
                 for uid in user_ids
             ],
@@ -62,7 +71,6 @@ async def seed(database_url: str, guild_id: int, user_ids: list[int]) -> None:
             rows += [{"profile_id": profile_id, "skill_id": s, "direction": "learn"} for s in rng.sample(learn, 2)]
         await session.execute(insert(MemberSkill), rows)
     await db.close()
-
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -79,8 +87,13 @@ async def main(members: int, requests: int) -> None:
             fake.add_text_channel(guild.id, "general")
             started = time.perf_counter()
             users = [fake.add_member(guild.id, name=f"member{i}", locale="fr").id for i in range(members)]
-            bot = BotProcess(api_base_url=fake.api_base_url, gateway_url=fake.gateway_url, token=fake.token,
-                             database_url=database_url, workdir=workdir)
+            bot = BotProcess(
+                api_base_url=fake.api_base_url,
+                gateway_url=fake.gateway_url,
+                token=fake.token,
+                database_url=database_url,
+                workdir=workdir,
+            )
             await bot.migrate()
             await seed(database_url, guild.id, users)
             print(f"seeded {members:,} members in {time.perf_counter() - started:.1f} s")
@@ -90,11 +103,15 @@ async def main(members: int, requests: int) -> None:
             try:
                 rng = random.Random(1)
                 for _ in range(20):  # warm-up: imports, prepared statements, caches
-                    interaction = await fake.slash_command(guild.id, rng.choice(users), "mentoring", subcommand="profile")
+                    interaction = await fake.slash_command(
+                        guild.id, rng.choice(users), "mentoring", subcommand="profile"
+                    )
                     await interaction.response()
                 latencies = []
                 for _ in range(requests):
-                    interaction = await fake.slash_command(guild.id, rng.choice(users), "mentoring", subcommand="profile")
+                    interaction = await fake.slash_command(
+                        guild.id, rng.choice(users), "mentoring", subcommand="profile"
+                    )
                     reply = await interaction.response()
                     assert reply.embeds, "the profile was not shown"
                     latencies.append(interaction.latency * 1000)
