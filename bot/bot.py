@@ -18,6 +18,7 @@ from bot.interactions import reply_key
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
+from bot.services.rounds import MatchingRounds
 from bot.settings import Settings
 from bot.translator import CatalogueTranslator
 from bot.ui import is_stale_temporary_id
@@ -58,6 +59,7 @@ class Binome(commands.Bot):
         self.guild_configs = GuildConfigs(db, clock)
         self.membership = Membership(db, clock)
         self.pairs = PairService(db, clock)
+        self.rounds = MatchingRounds(db, clock)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())

@@ -91,6 +91,12 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
     b2: dict[int, list[int]] = {}
     keys3: list[int] = []
     b3: dict[int, list[int]] = {}
+    # Queue u: for an unlabelled vertex x, its least-slack edge to an outer blossom, stored as the
+    # endpoint at x (slack = key − D). ubest[x] is x's latest entry (older ones are obsolete).
+    keysu: list[int] = []
+    bu: dict[int, list[int]] = {}
+    ubest = [-1] * n
+    ubest_key = [0] * n
     heap4: list[tuple[int, int]] = []
     # Every vertex starts as the root of its own tree, so every edge joins two outer vertices.
     for k in range(nedge):
@@ -156,22 +162,51 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                         lst.append(k)
 
     def push_unlabelled_edges(vs: list[int]) -> None:
-        """vs just lost their label: queue their edges to outer blossoms."""
+        """vs just lost their label: queue, for each, its least-slack edge to an outer blossom."""
         for v in vs:
-            bv = inblossom[v]
-            ov = voff[v]
-            for p in neighbend[v]:
-                w = endpoint[p]
-                bw = inblossom[w]
-                if bw != bv and label[bw] == 1:
-                    k = p >> 1
-                    key = ov + voff[w] - wt2[k]
-                    lst = b2.get(key)
-                    if lst is None:
-                        b2[key] = [k]
-                        heappush(keys2, key)
-                    else:
-                        lst.append(k)
+            push_best_edge(v)
+
+    def push_best_edge(x: int) -> None:
+        """Queue x's least-slack edge to an outer blossom (x unlabelled). One edge per vertex is
+        enough: if that edge goes stale, x is rescanned when the entry comes up (its other edges to
+        outer blossoms have larger keys, and edges to blossoms that turn outer later are queued
+        from their side)."""
+        bx = inblossom[x]
+        ox = voff[x]
+        best = -1
+        best_key = 0
+        for p in neighbend[x]:
+            w = endpoint[p]
+            bw = inblossom[w]
+            if bw != bx and label[bw] == 1:
+                key = ox + voff[w] - wt2[p >> 1]
+                if best == -1 or key < best_key:
+                    best = p ^ 1
+                    best_key = key
+        ubest[x] = best
+        if best != -1:
+            ubest_key[x] = best_key
+            lst = bu.get(best_key)
+            if lst is None:
+                bu[best_key] = [best]
+                heappush(keysu, best_key)
+            else:
+                lst.append(best)
+
+    def check_u(px: int, key: int) -> int:
+        """Queue-u entry (key, endpoint px of x): 0 current, 1 obsolete, 2 stale (rescan x)."""
+        x = endpoint[px]
+        if ubest[x] != px or ubest_key[x] != key:
+            return 1
+        bx = inblossom[x]
+        if label[bx] != 0:
+            ubest[x] = -1
+            return 1
+        w = endpoint[px ^ 1]
+        bw = inblossom[w]
+        if bw != bx and label[bw] == 1 and key == voff[x] + voff[w] - wt2[px >> 1]:
+            return 0
+        return 2
 
     def valid2(k: int, key: int) -> bool:
         """Is queue-2 entry (key, k) current: one end outer, the other unlabelled, key unchanged?"""
@@ -434,6 +469,21 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                 else:
                     assign_label(i, 2, 2 * k + 1)
             continue
+        if keysu and keysu[0] <= D:
+            key = keysu[0]
+            lst = bu[key]
+            if not lst:
+                heappop(keysu)
+                del bu[key]
+                continue
+            px = lst.pop()
+            state = check_u(px, key)
+            if state == 0:
+                ubest[endpoint[px]] = -1
+                assign_label(endpoint[px], 2, px ^ 1)
+            elif state == 2:
+                push_best_edge(endpoint[px])
+            continue
         if keys3 and keys3[0] <= 2 * D:
             key = heappop(keys3)
             for k in b3.pop(key):
@@ -470,6 +520,21 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                 break
             heappop(keys2)
             del b2[key]
+        while keysu:
+            key = keysu[0]
+            lst = bu[key]
+            if not lst:
+                heappop(keysu)
+                del bu[key]
+                continue
+            px = lst[-1]
+            state = check_u(px, key)
+            if state == 0:
+                delta = min(delta, key - D)
+                break
+            lst.pop()
+            if state == 2:
+                push_best_edge(endpoint[px])
         while keys3:
             key = keys3[0]
             lst = b3[key]

@@ -1,0 +1,109 @@
+"""Matching rounds and manual pairing on a real database (SQLite and PostgreSQL)."""
+
+from sqlalchemy import select
+
+from bot.db.models import MemberProfile, Pair
+from bot.domain.matching import PairIssue
+from bot.domain.profiles import ProfileDraft
+from bot.services.membership import Membership
+from bot.services.pairing import PairService
+from bot.services.rounds import MatchingRounds
+
+GUILD, MOD = 7, 1
+
+WEB = ProfileDraft(
+    teaches={"seo", "social-media"},
+    learns={"finance", "sales"},
+    languages={"fr"},
+    timezone="Europe/Paris",
+    city="Lyon",
+    in_person_ok=True,
+)
+BUSINESS = ProfileDraft(
+    teaches={"finance", "sales"},
+    learns={"seo", "social-media"},
+    languages={"fr"},
+    timezone="Europe/Paris",
+    city="Lyon",
+    in_person_ok=True,
+)
+
+
+async def onboard(database, clock, **drafts: ProfileDraft) -> dict[str, int]:
+    membership = Membership(database, clock)
+    ids = {}
+    for number, (name, draft) in enumerate(drafts.items(), start=100):
+        outcome = await membership.save(GUILD, number, draft)
+        assert outcome.saved, outcome.issues
+        ids[name] = number
+    return ids
+
+
+async def priorities(database) -> dict[int, int]:
+    async with database.session() as session:
+        rows = await session.execute(select(MemberProfile.user_id, MemberProfile.queue_priority))
+        return dict(rows.all())
+
+
+async def test_a_round_proposes_reciprocal_pairs_and_confirms_once(database, clock):
+    ids = await onboard(database, clock, w1=WEB, w2=WEB, b1=BUSINESS, b2=BUSINESS, w3=WEB)
+    rounds = MatchingRounds(database, clock)
+    round_ = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=3)
+    proposed = round_.proposal["pairs"]
+    assert len(proposed) == 2
+    for pair in proposed:  # always one web person with one business person
+        assert {pair["a"], pair["b"]} & {ids["w1"], ids["w2"], ids["w3"]}
+        assert {pair["a"], pair["b"]} & {ids["b1"], ids["b2"]}
+        assert pair["a_teaches_b"] and pair["b_teaches_a"] and pair["same_city"]
+    assert [u["reason"] for u in round_.proposal["unmatched"]] == ["odd_one_out"]
+    odd = round_.proposal["unmatched"][0]["user_id"]
+
+    outcome = await rounds.confirm(round_.id, MOD, present=set(ids.values()))
+    assert outcome is not None and len(outcome.pair_ids) == 2 and outcome.odd_ones_out == [odd]
+    assert await rounds.confirm(round_.id, MOD, present=set(ids.values())) is None, "a second confirm does nothing"
+    assert await rounds.cancel(round_.id, MOD) is False
+    async with database.session() as session:
+        pairs = (await session.scalars(select(Pair))).all()
+    assert len(pairs) == 2 and {p.status for p in pairs} == {"pending"}
+    assert (await priorities(database))[odd] == 1, "the odd one out goes first in line next round"
+
+    # Paired members are not proposed again; the odd one out has nobody left.
+    again = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=3)
+    assert again.proposal["pairs"] == []
+    assert [u["user_id"] for u in again.proposal["unmatched"]] == [odd]
+
+
+async def test_a_member_who_left_between_preview_and_confirm_is_dropped(database, clock):
+    ids = await onboard(database, clock, w1=WEB, b1=BUSINESS, w2=WEB, b2=BUSINESS)
+    rounds = MatchingRounds(database, clock)
+    round_ = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=1)
+    leaver = ids["b1"]
+    partner = next(
+        p["a"] if p["b"] == leaver else p["b"] for p in round_.proposal["pairs"] if leaver in (p["a"], p["b"])
+    )
+    outcome = await rounds.confirm(round_.id, MOD, present=set(ids.values()) - {leaver})
+    assert len(outcome.pair_ids) == 1
+    assert [gone for *_, gone in outcome.dropped] == [(leaver,)]
+    assert (await priorities(database))[partner] == 1
+
+
+async def test_manual_pairing_checks(database, clock):
+    ids = await onboard(database, clock, w1=WEB, w2=WEB, b1=BUSINESS)
+    rounds = MatchingRounds(database, clock)
+    assert (await rounds.check_manual(GUILD, ids["w1"], ids["w1"])).blocker == "same_member"
+    assert (await rounds.check_manual(GUILD, ids["w1"], 999)).blocker == "not_joined"
+    one_way = await rounds.check_manual(GUILD, ids["w1"], ids["w2"])
+    assert one_way.blocker is None and PairIssue.NOT_RECIPROCAL in one_way.warnings
+    good = await rounds.check_manual(GUILD, ids["w1"], ids["b1"])
+    assert good.blocker is None and good.warnings == ()
+    pair = await rounds.create_manual(GUILD, ids["w1"], ids["b1"])
+    assert pair is not None and pair.origin == "manual" and pair.status == "pending"
+    assert (await rounds.check_manual(GUILD, ids["w2"], ids["b1"])).blocker == "already_paired"
+
+    # Ended partners are past partners: warned on a manual re-pairing, never proposed by a round.
+    await PairService(database, clock).end(pair.id, "unpaired")
+    again = await rounds.check_manual(GUILD, ids["w1"], ids["b1"])
+    assert PairIssue.PAST_PARTNERS in again.warnings
+    round_ = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=0)
+    assert [(p["a"], p["b"]) for p in round_.proposal["pairs"]] == [(ids["w2"], ids["b1"])]
+    assert round_.proposal["unmatched"] == [{"user_id": ids["w1"], "reason": "only_past_partners"}]
