@@ -55,3 +55,17 @@ def test_every_message_key_in_the_code_exists():
             if not key.endswith(".") and full_key not in catalogue("en"):
                 missing.append(f"{source.relative_to(root)}: {full_key}")
     assert not missing, "\n".join(missing)
+
+
+def test_messages_built_from_domain_values_exist():
+    from bot.domain.matching import PairIssue, UnmatchedReason
+    from bot.domain.profiles import ProfileProblem
+
+    keys = [f"onboarding.problems.{problem.value}" for problem in ProfileProblem]
+    keys += [f"admin.match.reason_{reason.value}" for reason in UnmatchedReason]
+    keys += [f"admin.pair.warning_{issue.value}" for issue in PairIssue]
+    keys += [f"admin.pair.{blocker}" for blocker in ("same_member", "not_joined", "already_paired")]
+    keys += [f"pairs.ended.moderators_{reason}" for reason in ("member_left_server", "member_left_program", "unpaired")]
+    keys += [f"admin.match.already_{status}" for status in ("confirmed", "cancelled")]
+    for locale in SUPPORTED:
+        assert [key for key in keys if key not in catalogue(locale)] == [], locale

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import MemberProfile, Skill
-from bot.db.repositories import guilds, profiles
+from bot.db.repositories import guilds, pairs, profiles
 from bot.domain.profiles import Issue, ProfileDraft, clean, language_problems, skill_problems, validate
 
 
@@ -85,7 +85,9 @@ class Membership:
             return await profiles.set_status(session, profile, status, self._clock.now())
 
     async def leave(self, guild_id: int, user_id: int) -> bool:
+        """Delete the member's personal data; their past pairs stay only as anonymous statistics."""
         async with self._db.session() as session:
+            await pairs.forget_member(session, guild_id, user_id)
             return await profiles.delete_member_data(session, guild_id, user_id, self._clock.now())
 
     async def export(self, guild_id: int, user_id: int) -> dict | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.admin.cog import Admin
+from cogs.admin.rounds_view import RoundButton
 
 if TYPE_CHECKING:
     from bot.bot import Binome
 
 
 async def setup(bot: Binome) -> None:
+    bot.add_dynamic_items(RoundButton)
     await bot.add_cog(Admin(bot))

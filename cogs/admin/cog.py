@@ -11,6 +11,7 @@ from bot.i18n import t
 from bot.interactions import locale_of, reply
 from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
 from bot.translator import cmd
+from cogs.admin.pairing_commands import run_match, run_pair, run_unpair
 
 if TYPE_CHECKING:
     from bot.bot import Binome
@@ -104,3 +105,22 @@ class Admin(
         locale = locale_of(interaction)
         header = t("admin.setup.saved" if changes else "admin.setup.current", locale)
         await reply(interaction, f"{header}\n{describe_config(config, locale)}")
+
+    @app_commands.command(name=cmd("admin.match.name"), description=cmd("admin.match.description"))
+    @moderator_only
+    async def match(self, interaction: discord.Interaction) -> None:
+        await run_match(interaction)
+
+    @app_commands.command(name=cmd("admin.pair.name"), description=cmd("admin.pair.description"))
+    @app_commands.rename(first=cmd("admin.pair.first.name"), second=cmd("admin.pair.second.name"))
+    @app_commands.describe(first=cmd("admin.pair.first.description"), second=cmd("admin.pair.second.description"))
+    @moderator_only
+    async def pair(self, interaction: discord.Interaction, first: discord.Member, second: discord.Member) -> None:
+        await run_pair(interaction, first, second)
+
+    @app_commands.command(name=cmd("admin.unpair.name"), description=cmd("admin.unpair.description"))
+    @app_commands.rename(member=cmd("admin.unpair.member.name"))
+    @app_commands.describe(member=cmd("admin.unpair.member.description"))
+    @moderator_only
+    async def unpair(self, interaction: discord.Interaction, member: discord.User) -> None:
+        await run_unpair(interaction, member)

@@ -17,6 +17,7 @@ from bot.translator import cmd
 from bot.ui import ConfirmView
 from cogs.onboarding.join_flow import JoinView
 from cogs.onboarding.render import profile_embed
+from cogs.pair_channels import pair_channels
 
 if TYPE_CHECKING:
     from bot.bot import Binome
@@ -121,8 +122,10 @@ class Onboarding(
             return
 
         async def confirmed(confirmation: discord.Interaction) -> str:
-            if await self.membership.leave(guild_id, user_id):
-                self.bot.dispatch("binome_member_left", guild_id, user_id)
+            # End the pair first (the partner and moderators are told), then forget the member.
+            assert confirmation.guild is not None
+            await pair_channels(self.bot).member_leaves_program(confirmation.guild, user_id)
+            await self.membership.leave(guild_id, user_id)
             return tr(confirmation, "onboarding.leave.done")
 
         view = ConfirmView(user_id, locale_of(interaction), confirmed, danger=True)

@@ -125,6 +125,7 @@ class PairChannels(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        self.launcher.forget_channel(channel.guild.id, channel.id)
         pair = await self.bot.pairs.by_channel(channel.id)
         if pair is None:
             return

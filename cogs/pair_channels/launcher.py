@@ -82,7 +82,12 @@ class PairLauncher:
         for guild_id in {pair.guild_id for pair in unfinished}:
             await self.launch(guilds[guild_id], [p.id for p in unfinished if p.guild_id == guild_id])
 
-    async def advance(self, guild: discord.Guild, pair_id: int) -> None:
+    def forget_channel(self, guild_id: int, channel_id: int) -> None:
+        """A channel was deleted: never mistake it for a live pair channel again."""
+        created = self._created.get(guild_id, [])
+        created[:] = [channel for channel in created if channel.id != channel_id]
+
+    async def advance(self, guild: discord.Guild, pair_id: int, *, retry: bool = True) -> None:
         pair = await self.pairs.get(pair_id)
         if pair is None:
             return
@@ -92,9 +97,11 @@ class PairLauncher:
         if pair.status == CHANNEL_CREATED:
             channel = guild.get_channel(pair.channel_id or 0)
             if not isinstance(channel, discord.TextChannel):
-                # Deleted between two steps: start this pair's launch over.
+                # Deleted between two steps: start this pair's launch over (once).
+                self.forget_channel(guild.id, pair.channel_id or 0)
                 await self.pairs.channel_lost(pair.id)
-                await self.advance(guild, pair.id)
+                if retry:
+                    await self.advance(guild, pair.id, retry=False)
                 return
             message = await find_kickoff(channel, pair.id, self.bot.user) or await self._send_kickoff(
                 guild, channel, pair
@@ -115,7 +122,7 @@ class PairLauncher:
                 m for m in (guild.get_member(pair.member_a_id or 0), guild.get_member(pair.member_b_id or 0)) if m
             ]
             moderator_role = guild.get_role(config.moderator_role_id) if config.moderator_role_id else None
-            category = await self._category_with_room(guild, config.pair_category_name, created)
+            category = await self._category_with_room(guild, config.pair_category_name, created, moderator_role)
             names = [m.display_name for m in members] or ["binome", str(pair.id)]
             locale = self.bot.guild_locale(guild.id, str(guild.preferred_locale))
             taken = {c.name for c in guild.text_channels} | {c.name for c in created}
@@ -130,7 +137,11 @@ class PairLauncher:
             return channel
 
     async def _category_with_room(
-        self, guild: discord.Guild, base_name: str, created: list[discord.TextChannel]
+        self,
+        guild: discord.Guild,
+        base_name: str,
+        created: list[discord.TextChannel],
+        moderator_role: discord.Role | None,
     ) -> discord.CategoryChannel:
         for category in pair_categories(guild, base_name):
             children = {c.id for c in category.channels} | {c.id for c in created if c.category_id == category.id}
@@ -138,7 +149,8 @@ class PairLauncher:
                 return category
         return await guild.create_category(
             next_category_name(guild, base_name),
-            overwrites={guild.default_role: discord.PermissionOverwrite(view_channel=False)},
+            # Hidden like the pair channels; the bot keeps its access (it could not grant it otherwise).
+            overwrites=pair_overwrites(guild, [], moderator_role),
             reason="Binôme pair channels",
         )
 

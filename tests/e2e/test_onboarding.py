@@ -8,35 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import MemberProfile, MemberSkill, ProgramEvent
-from tests.e2e.helpers import component_id, fill_join_menus
-
-PROFILE_TEXT = {
-    "timezone": "europe/paris",
-    "city": "Lyon",
-    "availability": "Mardi soir",
-    "bio": "Community manager, 24 ans",
-    "objectives": "Comprendre la finance d'une PME",
-}
-
-
-async def join(
-    fake,
-    guild_id: int,
-    user_id: int,
-    *,
-    teach=("seo", "social-media"),
-    learn=("finance",),
-    text=PROFILE_TEXT,
-    locale="fr",
-):
-    """Run `/mentoring join` to the end; returns the slash-command interaction and the modal submission."""
-    command = await fake.slash_command(guild_id, user_id, "mentoring", subcommand="join", locale=locale)
-    await fill_join_menus(fake, command, user_id, teach=teach, learn=learn)
-    opened = await fake.click(command, component_id(command, ":join:continue"), user_id)
-    assert (await opened.response()).type == 9, "Continue should open the profile form"
-    submitted = await fake.submit_modal(opened, dict(text), user_id)
-    await submitted.response()
-    return command, submitted
+from tests.e2e.helpers import PROFILE_TEXT, component_id, fill_join_menus, join
 
 
 async def count(db, model, *where) -> int:

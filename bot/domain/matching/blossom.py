@@ -24,7 +24,7 @@ Vertices are ``0..n-1``; weights must be positive integers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from heapq import heapify, heappop, heappush
 
 
@@ -91,12 +91,6 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
     b2: dict[int, list[int]] = {}
     keys3: list[int] = []
     b3: dict[int, list[int]] = {}
-    # Queue u: for an unlabelled vertex x, its least-slack edge to an outer blossom, stored as the
-    # endpoint at x (slack = key − D). ubest[x] is x's latest entry (older ones are obsolete).
-    keysu: list[int] = []
-    bu: dict[int, list[int]] = {}
-    ubest = [-1] * n
-    ubest_key = [0] * n
     heap4: list[tuple[int, int]] = []
     # Every vertex starts as the root of its own tree, so every edge joins two outer vertices.
     for k in range(nedge):
@@ -133,28 +127,31 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
 
     def push_outer_edges(vs: list[int]) -> None:
         """vs just became outer vertices: queue their edges to outer and unlabelled blossoms."""
+        endpoint_, inblossom_, label_, voff_, wt2_ = endpoint, inblossom, label, voff, wt2
+        b2_get = b2.get
+        b3_get = b3.get
         for v in vs:
-            bv = inblossom[v]
-            ov = voff[v]
+            bv = inblossom_[v]
+            ov = voff_[v]
             for p in neighbend[v]:
-                w = endpoint[p]
-                bw = inblossom[w]
+                w = endpoint_[p]
+                bw = inblossom_[w]
                 if bw == bv:
                     continue
-                lw = label[bw]
+                lw = label_[bw]
                 if lw == 2:
                     continue
                 k = p >> 1
-                key = ov + voff[w] - wt2[k]
+                key = ov + voff_[w] - wt2_[k]
                 if lw == 1:
-                    lst = b3.get(key)
+                    lst = b3_get(key)
                     if lst is None:
                         b3[key] = [k]
                         heappush(keys3, key)
                     else:
                         lst.append(k)
                 else:
-                    lst = b2.get(key)
+                    lst = b2_get(key)
                     if lst is None:
                         b2[key] = [k]
                         heappush(keys2, key)
@@ -162,51 +159,24 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                         lst.append(k)
 
     def push_unlabelled_edges(vs: list[int]) -> None:
-        """vs just lost their label: queue, for each, its least-slack edge to an outer blossom."""
+        """vs just lost their label: queue their edges to outer blossoms."""
+        endpoint_, inblossom_, label_, voff_, wt2_ = endpoint, inblossom, label, voff, wt2
+        b2_get = b2.get
         for v in vs:
-            push_best_edge(v)
-
-    def push_best_edge(x: int) -> None:
-        """Queue x's least-slack edge to an outer blossom (x unlabelled). One edge per vertex is
-        enough: if that edge goes stale, x is rescanned when the entry comes up (its other edges to
-        outer blossoms have larger keys, and edges to blossoms that turn outer later are queued
-        from their side)."""
-        bx = inblossom[x]
-        ox = voff[x]
-        best = -1
-        best_key = 0
-        for p in neighbend[x]:
-            w = endpoint[p]
-            bw = inblossom[w]
-            if bw != bx and label[bw] == 1:
-                key = ox + voff[w] - wt2[p >> 1]
-                if best == -1 or key < best_key:
-                    best = p ^ 1
-                    best_key = key
-        ubest[x] = best
-        if best != -1:
-            ubest_key[x] = best_key
-            lst = bu.get(best_key)
-            if lst is None:
-                bu[best_key] = [best]
-                heappush(keysu, best_key)
-            else:
-                lst.append(best)
-
-    def check_u(px: int, key: int) -> int:
-        """Queue-u entry (key, endpoint px of x): 0 current, 1 obsolete, 2 stale (rescan x)."""
-        x = endpoint[px]
-        if ubest[x] != px or ubest_key[x] != key:
-            return 1
-        bx = inblossom[x]
-        if label[bx] != 0:
-            ubest[x] = -1
-            return 1
-        w = endpoint[px ^ 1]
-        bw = inblossom[w]
-        if bw != bx and label[bw] == 1 and key == voff[x] + voff[w] - wt2[px >> 1]:
-            return 0
-        return 2
+            bv = inblossom_[v]
+            ov = voff_[v]
+            for p in neighbend[v]:
+                w = endpoint_[p]
+                bw = inblossom_[w]
+                if bw != bv and label_[bw] == 1:
+                    k = p >> 1
+                    key = ov + voff_[w] - wt2_[k]
+                    lst = b2_get(key)
+                    if lst is None:
+                        b2[key] = [k]
+                        heappush(keys2, key)
+                    else:
+                        lst.append(k)
 
     def valid2(k: int, key: int) -> bool:
         """Is queue-2 entry (key, k) current: one end outer, the other unlabelled, key unchanged?"""
@@ -236,11 +206,12 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
             root = w if p == -1 else tree[endpoint[p]]
             label[w] = label[b] = t
             labelend[w] = labelend[b] = p
-            lv = leaves(b)
+            lv = [b] if b < n else leaves(b)
             sign = -1 if t == 1 else 1
             for v in lv:
                 tree[v] = root
-                set_vsign(v, sign)
+                voff[v] += (vsign[v] - sign) * D
+                vsign[v] = sign
             members[root].extend(lv)
             if b >= n:
                 set_bsign(b, -sign)
@@ -322,58 +293,7 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                     newly_outer.append(x)
         push_outer_edges(newly_outer)
 
-    def expand_blossom(b: int, endstage: bool) -> None:
-        """Dissolve blossom b into its children (an inner blossom whose dual reached zero, or an
-        unlabelled blossom with zero dual once its tree is gone)."""
-        childs = blossomchilds[b]
-        for s in childs:
-            blossomparent[s] = -1
-            label[s] = 0  # children carry stale labels from when they were top-level
-            labelend[s] = -1
-            if s < n:
-                inblossom[s] = s
-            elif endstage and boff[s] + bsign[s] * D == 0:
-                expand_blossom(s, endstage)
-            else:
-                for v in leaves(s):
-                    inblossom[v] = s
-        if not endstage and label[b] == 2:
-            # Relabel the even-length path from the entry child to the base child; the other
-            # children lose their label.
-            endps = blossomendps[b]
-            entrychild = inblossom[endpoint[labelend[b] ^ 1]]
-            j = childs.index(entrychild)
-            if j & 1:
-                j -= len(childs)
-                jstep = 1
-                endptrick = 0
-            else:
-                jstep = -1
-                endptrick = 1
-            p = labelend[b]
-            while j != 0:
-                assign_label(endpoint[p ^ 1], 2, p)
-                j += jstep
-                p = endps[j - endptrick] ^ endptrick
-                j += jstep
-            bv = childs[j]
-            label[endpoint[p ^ 1]] = label[bv] = 2
-            labelend[endpoint[p ^ 1]] = labelend[bv] = p
-            if bv >= n:
-                set_bsign(bv, -1)
-                heappush(heap4, (boff[bv], bv))
-            j += jstep
-            unlabelled: list[int] = []
-            while childs[j] != entrychild:
-                # children off the relabelled path leave the tree
-                for x in leaves(childs[j]):
-                    set_vsign(x, 0)
-                    label[x] = 0
-                    labelend[x] = -1
-                    tree[x] = -1
-                    unlabelled.append(x)
-                j += jstep
-            push_unlabelled_edges(unlabelled)
+    def release_blossom(b: int) -> None:
         label[b] = labelend[b] = -1
         blossomchilds[b] = []
         blossomendps[b] = []
@@ -382,12 +302,88 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
         boff[b] = 0
         unusedblossoms.append(b)
 
+    def make_children_top_level(b: int, expand_zero: bool) -> list[int]:
+        """Detach b's children; return those that are zero-dual blossoms if ``expand_zero``."""
+        zero: list[int] = []
+        for s in blossomchilds[b]:
+            blossomparent[s] = -1
+            label[s] = 0  # children carry stale labels from when they were top-level
+            labelend[s] = -1
+            if s < n:
+                inblossom[s] = s
+            elif expand_zero and boff[s] + bsign[s] * D == 0:
+                zero.append(s)
+            else:
+                for v in leaves(s):
+                    inblossom[v] = s
+        return zero
+
+    def expand_unlabelled_blossom(b: int) -> None:
+        """Dissolve an unlabelled zero-dual blossom, and its zero-dual sub-blossoms."""
+        todo = [b]
+        while todo:  # iterative: blossoms can nest thousands deep
+            b = todo.pop()
+            todo.extend(make_children_top_level(b, True))
+            release_blossom(b)
+
+    def expand_inner_blossom(b: int) -> None:
+        """Dissolve an inner blossom whose dual reached zero and relabel its children: the
+        even-length path from the entry child to the base stays in the tree, the rest leaves it."""
+        make_children_top_level(b, False)
+        childs = blossomchilds[b]
+        endps = blossomendps[b]
+        entrychild = inblossom[endpoint[labelend[b] ^ 1]]
+        j = childs.index(entrychild)
+        if j & 1:
+            j -= len(childs)
+            jstep = 1
+            endptrick = 0
+        else:
+            jstep = -1
+            endptrick = 1
+        p = labelend[b]
+        while j != 0:
+            assign_label(endpoint[p ^ 1], 2, p)
+            j += jstep
+            p = endps[j - endptrick] ^ endptrick
+            j += jstep
+        bv = childs[j]
+        label[endpoint[p ^ 1]] = label[bv] = 2
+        labelend[endpoint[p ^ 1]] = labelend[bv] = p
+        if bv >= n:
+            set_bsign(bv, -1)
+            heappush(heap4, (boff[bv], bv))
+        j += jstep
+        unlabelled: list[int] = []
+        while childs[j] != entrychild:
+            for x in leaves(childs[j]):
+                set_vsign(x, 0)
+                label[x] = 0
+                labelend[x] = -1
+                tree[x] = -1
+                unlabelled.append(x)
+            j += jstep
+        push_unlabelled_edges(unlabelled)
+        release_blossom(b)
+
     def augment_blossom(b: int, v: int) -> None:
+        """Rotate blossom b so that its base becomes v, flipping the matching along the even path
+        inside it (and inside the sub-blossoms on that path)."""
+        stack = [augment_steps(b, v)]
+        while stack:  # iterative: blossoms can nest thousands deep
+            sub = next(stack[-1], None)
+            if sub is None:
+                stack.pop()
+            else:
+                stack.append(augment_steps(*sub))
+
+    def augment_steps(b: int, v: int) -> Iterator[tuple[int, int]]:
+        """augment_blossom's body; yields (sub-blossom, vertex) pairs to augment first."""
         t = v
         while blossomparent[t] != b:
             t = blossomparent[t]
         if t >= n:
-            augment_blossom(t, v)
+            yield t, v
         childs = blossomchilds[b]
         endps = blossomendps[b]
         i = j = childs.index(t)
@@ -403,11 +399,11 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
             t = childs[j]
             p = endps[j - endptrick] ^ endptrick
             if t >= n:
-                augment_blossom(t, endpoint[p])
+                yield t, endpoint[p]
             j += jstep
             t = childs[j]
             if t >= n:
-                augment_blossom(t, endpoint[p ^ 1])
+                yield t, endpoint[p ^ 1]
             mate[endpoint[p]] = p ^ 1
             mate[endpoint[p ^ 1]] = p
         blossomchilds[b] = childs[i:] + childs[:i]
@@ -453,7 +449,7 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
         members[root] = []
         for b in tops:
             if blossomparent[b] == -1 and blossombase[b] >= 0 and boff[b] == 0:
-                expand_blossom(b, True)
+                expand_unlabelled_blossom(b)
         return gone
 
     while nfree > 0:
@@ -468,21 +464,6 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                     assign_label(endpoint[2 * k + 1], 2, 2 * k)
                 else:
                     assign_label(i, 2, 2 * k + 1)
-            continue
-        if keysu and keysu[0] <= D:
-            key = keysu[0]
-            lst = bu[key]
-            if not lst:
-                heappop(keysu)
-                del bu[key]
-                continue
-            px = lst.pop()
-            state = check_u(px, key)
-            if state == 0:
-                ubest[endpoint[px]] = -1
-                assign_label(endpoint[px], 2, px ^ 1)
-            elif state == 2:
-                push_best_edge(endpoint[px])
             continue
         if keys3 and keys3[0] <= 2 * D:
             key = heappop(keys3)
@@ -505,7 +486,7 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
         if heap4 and heap4[0][0] <= D:
             key, b = heappop(heap4)
             if valid4(b, key):
-                expand_blossom(b, False)
+                expand_inner_blossom(b)
             continue
 
         # ---- no tight edge left: dual step
@@ -520,21 +501,6 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
                 break
             heappop(keys2)
             del b2[key]
-        while keysu:
-            key = keysu[0]
-            lst = bu[key]
-            if not lst:
-                heappop(keysu)
-                del bu[key]
-                continue
-            px = lst[-1]
-            state = check_u(px, key)
-            if state == 0:
-                delta = min(delta, key - D)
-                break
-            lst.pop()
-            if state == 2:
-                push_best_edge(endpoint[px])
         while keys3:
             key = keys3[0]
             lst = b3[key]

@@ -6,10 +6,17 @@
    never by trying every pair in Python.
 2. **Candidate graph.** Every eligible pair gets an integer score (``scoring``: pair quality plus a
    priority bonus for each member). When the round has at most ``full_graph_max_edges`` eligible
-   pairs, all of them go to the solver and the result is exactly optimal. Beyond that, each member
-   keeps its ``neighbours`` best-scoring candidates; the matching is solved on that sparse graph,
-   then the LP duals are used to *price* each member's next-best ``reserve`` candidates: any pair
-   that could improve the optimum is added and the graph re-solved (at most ``pricing_rounds``).
+   pairs, all of them go to the solver and the result is exactly optimal. Beyond that the graph is
+   sparsified in two passes over each member's ``reserve`` best-scoring candidates:
+
+   a. a rough value ``u`` of every member is estimated (a few damped rounds of
+      ``u(a) = max_b score(a, b) − u(b)``, i.e. approximate LP duals) and each member keeps the
+      ``neighbours`` candidates with the best *reduced* score ``score(a, b) − u(b)``. Ranking by raw
+      score alone would send everybody to the same few sought-after members and strand the rest;
+   b. that graph is solved exactly, and its LP duals ``y`` (the true values on that graph) pick a
+      second graph: the first matching plus each member's ``refine_neighbours`` candidates of least
+      reduced cost ``y(a) + y(b) − 2·score(a, b)``. It is solved again; the result can only improve.
+      (An edge of non-negative reduced cost cannot improve a matching: LP duality.)
 3. **Solver.** Exact maximum-weight matching (Edmonds' blossom algorithm, ``blossom.py``).
 
 Determinism: members are numbered in an order derived from ``seed`` and their user ids only, so the
@@ -22,7 +29,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from heapq import nlargest
 from itertools import chain, pairwise
 
 from bot.domain.matching.blossom import max_weight_matching_with_duals
@@ -47,16 +53,19 @@ from bot.domain.matching.scoring import (
 
 @dataclass(frozen=True, slots=True)
 class MatchOptions:
-    """Tuning knobs; the defaults keep 5,000 members well under 5 s."""
+    """Tuning knobs (see the module docstring)."""
 
     full_graph_max_edges: int = 60_000
     """Up to this many eligible pairs, solve on all of them (exact optimum)."""
-    neighbours: int = 12
-    """Above that, each member's best candidates kept in the sparse graph."""
     reserve: int = 48
-    """Candidates per member remembered for pricing (≥ neighbours)."""
-    pricing_rounds: int = 4
-    """Re-solves allowed after adding pairs whose reduced cost is negative."""
+    """Above that: best-scoring candidates per member considered when sparsifying."""
+    neighbours: int = 6
+    """Candidates per member in the first sparse graph (by estimated reduced score)."""
+    value_rounds: int = 4
+    """Damped rounds estimating each member's value for the first sparse graph."""
+    refine_neighbours: int = 6
+    """Candidates per member in the second sparse graph (by reduced cost under the first duals);
+    0 skips the second solve."""
 
 
 _ELIGIBLE = None  # status of a member with at least one eligible partner
@@ -101,29 +110,17 @@ def match(
     status, lists, full = _candidate_lists(order, allowed, opts, hashes)
     bonus = [priority_points(c.priority) for c in order]
 
-    def graph_edges(per_member: int | None) -> dict[tuple[int, int], int]:
-        edges: dict[tuple[int, int], int] = {}
-        for i, keys in enumerate(lists):
-            for key in keys if per_member is None else keys[:per_member]:
-                edges[_pair_key(i, key & _KEY_MASK)] = key >> 40
-        return edges
-
-    edges = graph_edges(None if full else opts.neighbours)
-    mate, duals = _solve_with_duals(n, edges)
-    for _round in range(0 if full else opts.pricing_rounds):
-        # A left-out pair (i, j) can only improve the optimum if its reduced cost is negative.
-        added = 0
-        for i, keys in enumerate(lists):
-            di = duals[i]
-            for key in keys:
-                j = key & _KEY_MASK
-                score = key >> 40
-                if di + duals[j] < 2 * score and _pair_key(i, j) not in edges:
-                    edges[_pair_key(i, j)] = score
-                    added += 1
-        if not added:
-            break
-        mate, duals = _solve_with_duals(n, edges)
+    if full:
+        edges = _edges(lists)
+        mate = _solve(n, edges)[0]
+    else:
+        edges = _edges(_sparsify(lists, opts))
+        mate, duals = _solve(n, edges)
+        if opts.refine_neighbours > 0:
+            matched = {(i, j): edges[(i, j)] for i, j in enumerate(mate) if i < j}
+            edges = _edges(_refine(lists, duals, opts.refine_neighbours))
+            edges.update(matched)
+            mate = _solve(n, edges)[0]
 
     pairs: list[ProposedPair] = []
     unmatched: list[Unmatched] = []
@@ -139,9 +136,40 @@ def match(
     return MatchResult(pairs=pairs, unmatched=unmatched)
 
 
-def _solve_with_duals(n: int, edges: dict[tuple[int, int], int]) -> tuple[list[int], list[int]]:
-    edge_list = [(i, j, w) for (i, j), w in sorted(edges.items())]
-    return max_weight_matching_with_duals(n, edge_list)
+def _edges(lists: list[list[int]]) -> dict[tuple[int, int], int]:
+    """Candidate keys per member → {(i, j): score} with i < j."""
+    edges: dict[tuple[int, int], int] = {}
+    for i, keys in enumerate(lists):
+        for key in keys:
+            edges[_pair_key(i, key & _KEY_MASK)] = key >> 40
+    return edges
+
+
+def _solve(n: int, edges: dict[tuple[int, int], int]) -> tuple[list[int], list[int]]:
+    return max_weight_matching_with_duals(n, [(i, j, w) for (i, j), w in sorted(edges.items())])
+
+
+def _refine(lists: list[list[int]], duals: list[int], per_member: int) -> list[list[int]]:
+    """Each member's candidates of least reduced cost under the duals of a first solve."""
+    return [
+        sorted(keys, key=lambda key: di + duals[key & _KEY_MASK] - 2 * (key >> 40))[:per_member]
+        for di, keys in zip(duals, lists, strict=True)
+    ]
+
+
+def _sparsify(lists: list[list[int]], opts: MatchOptions) -> list[list[int]]:
+    """Each member's ``neighbours`` candidates with the best estimated reduced score."""
+    scored = [[(key >> 40, key & _KEY_MASK) for key in keys] for keys in lists]
+    value = [pairs[0][0] // 2 if pairs else 0 for pairs in scored]
+    for _round in range(opts.value_rounds):
+        value = [
+            (old + max(s - value[b] for s, b in pairs)) // 2 if pairs else 0
+            for old, pairs in zip(value, scored, strict=True)
+        ]
+    return [
+        sorted(keys, key=lambda key: (key >> 40) - value[key & _KEY_MASK], reverse=True)[: opts.neighbours]
+        for keys in lists
+    ]
 
 
 def _proposed(x: Candidate, y: Candidate, score: int, quality: int) -> ProposedPair:
@@ -216,25 +244,39 @@ def _candidate_lists(
     lists: list[list[int]] = []
     full = True
     budget = 2 * opts.full_graph_max_edges
+    # Members with the same skill sets share their counts and candidate pools.
+    xs_of: dict[frozenset[str], Counter[int]] = {}
+    ys_of: dict[frozenset[str], Counter[int]] = {}
+    reciprocal_of: dict[tuple[frozenset[str], frozenset[str]], set[int]] = {}
+    pool_of: dict[tuple[frozenset[str], frozenset[str], frozenset[str]], set[int]] = {}
     for i, c in enumerate(order):
-        xs = Counter(chain.from_iterable(learners.get(s, ()) for s in c.teaches))  # n_ab per b
-        ys = Counter(chain.from_iterable(teachers.get(s, ()) for s in c.learns))  # n_ba per b
-        reciprocal = xs.keys() & ys.keys()
-        reciprocal.discard(i)
-        if not reciprocal:
+        xs = xs_of.get(c.teaches)  # b -> how many skills c teaches that b learns
+        if xs is None:
+            xs = xs_of[c.teaches] = Counter(chain.from_iterable(learners.get(s, ()) for s in c.teaches))
+        ys = ys_of.get(c.learns)  # b -> how many skills b teaches that c learns
+        if ys is None:
+            ys = ys_of[c.learns] = Counter(chain.from_iterable(teachers.get(s, ()) for s in c.learns))
+        reciprocal = reciprocal_of.get((c.teaches, c.learns))
+        if reciprocal is None:
+            reciprocal = reciprocal_of[(c.teaches, c.learns)] = xs.keys() & ys.keys()
+        if not reciprocal or (len(reciprocal) == 1 and i in reciprocal):
             status.append(UnmatchedReason.NO_RECIPROCAL_PARTNER)
             lists.append([])
             continue
-        spk = speakers_of.get(c.languages)
-        if spk is None:
-            spk = speakers_of[c.languages] = set().union(*(speakers[lang] for lang in c.languages))
-        eligible = reciprocal & spk
-        if not eligible:
+        pool = pool_of.get((c.teaches, c.learns, c.languages))
+        if pool is None:
+            spk = speakers_of.get(c.languages)
+            if spk is None:
+                spk = speakers_of[c.languages] = set().union(*(speakers[lang] for lang in c.languages))
+            pool = pool_of[(c.teaches, c.learns, c.languages)] = reciprocal & spk
+        if not pool or (len(pool) == 1 and i in pool):
             status.append(UnmatchedReason.NO_COMMON_LANGUAGE)
             lists.append([])
             continue
-        if blocked[i]:
-            eligible -= blocked[i]
+        eligible = pool
+        if blocked[i] or i in pool:
+            eligible = pool - blocked[i]
+            eligible.discard(i)
             if not eligible:
                 status.append(UnmatchedReason.ONLY_PAST_PARTNERS)
                 lists.append([])
@@ -264,9 +306,6 @@ def _candidate_lists(
             if budget < 0:
                 full = False
                 lists = [ks[: opts.reserve] for ks in lists]
-        if full:
-            keys.sort(reverse=True)
-            lists.append(keys)
-        else:
-            lists.append(nlargest(opts.reserve, keys))
+        keys.sort(reverse=True)
+        lists.append(keys if full else keys[: opts.reserve])
     return status, lists, full

@@ -1,0 +1,29 @@
+"""Best-effort messages from the bot to a member (DMs may be closed: that is not an error)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.i18n import t
+
+if TYPE_CHECKING:
+    from bot.bot import Binome
+
+log = logging.getLogger(__name__)
+
+
+async def dm_member(bot: Binome, guild: discord.Guild, user_id: int, key: str, **params: Any) -> bool:
+    """DM the member the message `key` in the server's language. False when it could not be delivered."""
+    member = guild.get_member(user_id)
+    if member is None:
+        return False
+    locale = bot.guild_locale(guild.id, str(guild.preferred_locale))
+    try:
+        await member.send(t(key, locale, guild=guild.name, **params))
+        return True
+    except discord.HTTPException as exc:
+        log.info("could not DM %s (%s): %s", user_id, key, exc)
+        return False

@@ -1,0 +1,190 @@
+"""The matching round preview: pages of proposed pairs and unmatched members, with Confirm/Cancel.
+
+Its buttons are persistent (`binome:round:<id>:<action>:<page>`), keep working after a restart,
+and read everything from the database: only moderators may use them, and Confirm works once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+import discord
+
+from bot.checks import is_moderator
+from bot.db.models import MatchRound
+from bot.i18n import t
+from bot.interactions import binome, locale_of, reply_key, tr
+from bot.notify import dm_member
+from bot.services.membership import SkillLabel
+from bot.services.rounds import PREVIEW
+from cogs.admin.preflight import channel_problem
+from cogs.pair_channels import pair_channels
+
+log = logging.getLogger(__name__)
+
+ROUND_PATTERN = r"binome:round:(?P<round_id>\d+):(?P<action>confirm|cancel|page):(?P<page>\d+)"
+LINES_PER_PAGE = 12
+PROGRESS_EVERY_SECONDS = 1.5
+
+
+def _names(keys: list[str], labels: dict[str, str]) -> str:
+    return ", ".join(labels.get(key, key) for key in keys)
+
+
+def preview_lines(round_: MatchRound, catalogue: list[SkillLabel], locale: str) -> list[str]:
+    labels = {skill.key: skill.name(locale) for skill in catalogue}
+    lines = []
+    for number, pair in enumerate(round_.proposal["pairs"], start=1):
+        a, b = f"<@{pair['a']}>", f"<@{pair['b']}>"
+        city = " · " + t("admin.match.same_city", locale) if pair["same_city"] else ""
+        lines.append(
+            t(
+                "admin.match.pair_line",
+                locale,
+                number=number,
+                a=a,
+                b=b,
+                city=city,
+                a_to_b=_names(pair["a_teaches_b"], labels),
+                b_to_a=_names(pair["b_teaches_a"], labels),
+            )
+        )
+    if round_.proposal["unmatched"]:
+        lines.append(t("admin.match.unmatched_header", locale))
+        for entry in round_.proposal["unmatched"]:
+            reason = t(f"admin.match.reason_{entry['reason']}", locale)
+            lines.append(t("admin.match.unmatched_line", locale, member=f"<@{entry['user_id']}>", reason=reason))
+    return lines or [t("admin.match.nobody", locale)]
+
+
+def page_count(lines: list[str]) -> int:
+    return max(1, -(-len(lines) // LINES_PER_PAGE))
+
+
+def preview_embed(round_: MatchRound, lines: list[str], page: int, locale: str) -> discord.Embed:
+    pages = page_count(lines)
+    page = min(max(page, 0), pages - 1)
+    embed = discord.Embed(
+        title=t("admin.match.title", locale, round=round_.id),
+        description="\n".join(lines[page * LINES_PER_PAGE : (page + 1) * LINES_PER_PAGE]),
+        colour=discord.Colour.blurple(),
+    )
+    embed.set_footer(
+        text=t(
+            "admin.match.footer",
+            locale,
+            page=page + 1,
+            pages=pages,
+            pairs=len(round_.proposal["pairs"]),
+            unmatched=len(round_.proposal["unmatched"]),
+        )
+    )
+    return embed
+
+
+def preview_view(round_: MatchRound, pages: int, page: int, locale: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if pages > 1:
+        view.add_item(RoundButton(round_.id, "page", max(page - 1, 0), label="◀", disabled=page == 0))
+        view.add_item(RoundButton(round_.id, "page", min(page + 1, pages - 1), label="▶", disabled=page >= pages - 1))
+    if round_.proposal["pairs"]:
+        view.add_item(
+            RoundButton(
+                round_.id, "confirm", page, label=t("common.buttons.confirm", locale), style=discord.ButtonStyle.success
+            )
+        )
+    view.add_item(RoundButton(round_.id, "cancel", page, label=t("common.buttons.cancel", locale)))
+    return view
+
+
+async def render_preview(interaction: discord.Interaction, round_: MatchRound, page: int) -> dict:
+    """The message (embed + buttons) showing `page` of the round's proposal."""
+    locale = locale_of(interaction)
+    catalogue = await binome(interaction).membership.catalogue(round_.guild_id)
+    lines = preview_lines(round_, catalogue, locale)
+    pages = page_count(lines)
+    page = min(max(page, 0), pages - 1)
+    return {"embed": preview_embed(round_, lines, page, locale), "view": preview_view(round_, pages, page, locale)}
+
+
+class RoundButton(discord.ui.DynamicItem[discord.ui.Button], template=ROUND_PATTERN):
+    def __init__(self, round_id: int, action: str, page: int, **button: object) -> None:
+        super().__init__(
+            discord.ui.Button(custom_id=f"binome:round:{round_id}:{action}:{page}", **button)  # type: ignore[arg-type]
+        )
+        self.round_id, self.action, self.page = round_id, action, page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> RoundButton:
+        return cls(int(match["round_id"]), match["action"], int(match["page"]))
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if not await is_moderator(interaction):
+            await reply_key(interaction, "common.errors.not_moderator")
+            return False
+        return True
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        round_ = await binome(interaction).rounds.get(self.round_id)
+        if round_ is None or round_.guild_id != interaction.guild_id:
+            await reply_key(interaction, "admin.match.unknown_round")
+            return
+        if self.action == "page":
+            await interaction.response.edit_message(**await render_preview(interaction, round_, self.page))
+        elif round_.status != PREVIEW:
+            await reply_key(interaction, f"admin.match.already_{round_.status}")
+        elif self.action == "cancel":
+            await self._cancel(interaction, round_)
+        else:
+            await confirm_round(interaction, round_)
+
+    async def _cancel(self, interaction: discord.Interaction, round_: MatchRound) -> None:
+        if not await binome(interaction).rounds.cancel(round_.id, interaction.user.id):
+            await reply_key(interaction, "admin.match.already_decided")
+            return
+        await interaction.response.edit_message(content=tr(interaction, "admin.match.cancelled"), view=None)
+
+
+async def confirm_round(interaction: discord.Interaction, round_: MatchRound) -> None:
+    bot = binome(interaction)
+    guild = interaction.guild
+    assert guild is not None
+    await interaction.response.defer()  # creating channels takes a while
+    config = await bot.guild_configs.get(guild.id)
+    problem = channel_problem(guild, config, len(round_.proposal["pairs"]))
+    if problem is not None:
+        key, params = problem
+        await reply_key(interaction, key, **params)
+        return
+    present = {member.id for member in guild.members if not member.bot}
+    outcome = await bot.rounds.confirm(round_.id, interaction.user.id, present)
+    if outcome is None:
+        await reply_key(interaction, "admin.match.already_decided")
+        return
+    locale = locale_of(interaction)
+    last_edit = 0.0
+
+    async def progress(done: int, total: int) -> None:
+        nonlocal last_edit
+        if done < total and time.monotonic() - last_edit < PROGRESS_EVERY_SECONDS:
+            return  # at most one edit every 1.5 s: edits share the channel's rate limit
+        last_edit = time.monotonic()
+        await interaction.edit_original_response(
+            content=t("admin.match.progress", locale, done=done, total=total), view=None
+        )
+
+    await progress(0, len(outcome.pair_ids))
+    report = await pair_channels(bot).launcher.launch(guild, outcome.pair_ids, progress)
+    summary = [t("admin.match.done", locale, created=len(report.launched), total=len(outcome.pair_ids))]
+    for a, b, gone in outcome.dropped:
+        gone_text = ", ".join(f"<@{m}>" for m in gone)
+        summary.append(t("admin.match.dropped", locale, a=f"<@{a}>", b=f"<@{b}>", gone=gone_text))
+    if report.failed:
+        summary.append(t("admin.match.failed", locale, count=len(report.failed)))
+    await interaction.edit_original_response(content="\n".join(summary), view=None)
+    for user_id in outcome.odd_ones_out:
+        await dm_member(bot, guild, user_id, "admin.match.odd_one_out_dm")
