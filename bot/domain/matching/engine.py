@@ -55,7 +55,7 @@ from bot.domain.matching.scoring import (
 class MatchOptions:
     """Tuning knobs (see the module docstring)."""
 
-    full_graph_max_edges: int = 60_000
+    full_graph_max_edges: int = 40_000
     """Up to this many eligible pairs, solve on all of them (exact optimum)."""
     reserve: int = 48
     """Above that: best-scoring candidates per member considered when sparsifying."""
