@@ -91,8 +91,10 @@ class PairLauncher:
         pair = await self.pairs.get(pair_id)
         if pair is None:
             return
+        # A kickoff can only exist already if an earlier attempt got past channel creation.
+        may_have_kickoff = True
         if pair.status == PENDING:
-            channel = await self._make_channel(guild, pair)
+            channel, may_have_kickoff = await self._make_channel(guild, pair)
             pair = await self.pairs.channel_created(pair.id, channel.id, channel.category_id)
         if pair.status == CHANNEL_CREATED:
             channel = guild.get_channel(pair.channel_id or 0)
@@ -103,20 +105,21 @@ class PairLauncher:
                 if retry:
                     await self.advance(guild, pair.id, retry=False)
                 return
-            message = await find_kickoff(channel, pair.id, self.bot.user) or await self._send_kickoff(
-                guild, channel, pair
-            )
+            message = await find_kickoff(channel, pair.id, self.bot.user) if may_have_kickoff else None
+            if message is None:
+                message = await self._send_kickoff(guild, channel, pair)
             pair = await self.pairs.kickoff_sent(pair.id, message.id)
         if pair.status == KICKOFF_SENT:
             await self.pairs.activate(pair.id)
 
-    async def _make_channel(self, guild: discord.Guild, pair: Pair) -> discord.TextChannel:
+    async def _make_channel(self, guild: discord.Guild, pair: Pair) -> tuple[discord.TextChannel, bool]:
+        """The pair's channel, and whether it already existed (made before an interruption)."""
         lock = self._creation_locks.setdefault(guild.id, asyncio.Lock())
         async with lock:
             created = self._created.setdefault(guild.id, [])
             existing = find_pair_channel(guild, pair.id, created)
             if existing is not None:
-                return existing
+                return existing, True
             config = await self.bot.guild_configs.get(guild.id)
             members = [
                 m for m in (guild.get_member(pair.member_a_id or 0), guild.get_member(pair.member_b_id or 0)) if m
@@ -134,7 +137,7 @@ class PairLauncher:
                 reason=f"Binôme pair {pair.id}",
             )
             created.append(channel)
-            return channel
+            return channel, False
 
     async def _category_with_room(
         self,
