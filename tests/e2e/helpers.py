@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bot.clock import SystemClock
+from bot.db.engine import Database
+from bot.domain.profiles import ProfileDraft
+from bot.services.membership import Membership
 from tests.fake_discord.interactions import Interaction
 
 
@@ -54,3 +58,34 @@ async def join(
     submitted = await fake.submit_modal(opened, dict(text), user_id)
     await submitted.response()
     return command, submitted
+
+
+WEB_DRAFT = ProfileDraft(
+    teaches={"seo", "social-media"},
+    learns={"finance", "sales"},
+    languages={"fr"},
+    timezone="Europe/Paris",
+    city="Lyon",
+    in_person_ok=True,
+)
+BUSINESS_DRAFT = ProfileDraft(
+    teaches={"finance", "sales"},
+    learns={"seo", "social-media"},
+    languages={"fr"},
+    timezone="Europe/Paris",
+    city="Lyon",
+    in_person_ok=True,
+)
+
+
+async def seed_profiles(database_url: str, guild_id: int, user_ids: list[int]) -> None:
+    """Onboard many members at once, straight through the membership service (alternating web and
+    business profiles), for tests about what happens after onboarding."""
+    db = Database(database_url)
+    membership = Membership(db, SystemClock())
+    try:
+        for index, user_id in enumerate(user_ids):
+            outcome = await membership.save(guild_id, user_id, WEB_DRAFT if index % 2 == 0 else BUSINESS_DRAFT)
+            assert outcome.saved, outcome.issues
+    finally:
+        await db.close()

@@ -1,0 +1,69 @@
+"""Discord's channel limits and missing permissions around pair channels: refused whole, never half-done."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.db.models import MatchRound, Pair
+from tests.e2e.helpers import component_id, seed_profiles
+from tests.fake_discord import Perm
+
+
+async def start_with_members(fake, bot, database_url, count: int, *, filler_channels: int = 0):
+    guild = fake.add_guild("Club", preferred_locale="en-US")
+    general = fake.add_text_channel(guild.id, "general")
+    for number in range(filler_channels):
+        fake.add_text_channel(guild.id, f"filler-{number}")
+    owner = fake.member(guild.id, guild.owner_id)
+    people = [fake.add_member(guild.id, name=f"m{i}").id for i in range(count)]
+    await seed_profiles(database_url, guild.id, people)
+    await bot.start()
+    return guild, general, owner
+
+
+async def preview_and_confirm(fake, guild, general, owner):
+    command = await fake.slash_command(guild.id, owner.id, "mentoring-admin", subcommand="match", channel_id=general.id)
+    message = await command.final_message()
+    click = await fake.click(message, component_id(message, ":confirm:0"), owner.id)
+    return message, click
+
+
+async def count(db, model) -> int:
+    async with db.session() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+async def test_pair_channels_overflow_into_a_second_category_at_50(fake, bot, db, database_url):
+    guild, general, owner = await start_with_members(fake, bot, database_url, 104)
+    message, _ = await preview_and_confirm(fake, guild, general, owner)
+    await fake.wait_for(
+        lambda: "52/52 pair(s) created" in fake.message(message.id).text, timeout=30, description="52 pairs created"
+    )
+    categories = {c.name: c for c in fake.channels(guild.id, type=4)}
+    assert set(categories) == {"Binômes", "Binômes 2"}
+    assert len(fake.channels(guild.id, type=0, parent_id=categories["Binômes"].id)) == 50
+    assert len(fake.channels(guild.id, type=0, parent_id=categories["Binômes 2"].id)) == 2
+    assert fake.stats.failed == 0
+
+
+async def test_a_round_that_would_pass_500_channels_is_refused_whole(fake, bot, db, database_url):
+    # 1 + 496 channels exist; 3 pairs need 3 channels and 1 category: 501 > 500.
+    guild, general, owner = await start_with_members(fake, bot, database_url, 6, filler_channels=496)
+    _, click = await preview_and_confirm(fake, guild, general, owner)
+    answer = await click.wait_for_followup()
+    assert "Not enough room" in answer.text and "4 channels" in answer.text and "3 left" in answer.text
+    assert answer.ephemeral
+    assert await count(db, Pair) == 0
+    async with db.session() as session:
+        assert (await session.scalars(select(MatchRound.status))).one() == "preview", "the round can be retried"
+    assert len(fake.channels(guild.id)) == 497
+
+
+async def test_missing_manage_channels_is_explained_and_nothing_is_created(fake, bot, db, database_url):
+    guild, general, owner = await start_with_members(fake, bot, database_url, 4)
+    fake.set_bot_permissions(guild.id, Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES | Perm.MANAGE_ROLES)
+    _, click = await preview_and_confirm(fake, guild, general, owner)
+    answer = await click.wait_for_followup()
+    assert "missing these permissions: manage_channels" in answer.text
+    assert await count(db, Pair) == 0
+    assert fake.channels(guild.id, type=4) == []
