@@ -15,6 +15,7 @@ from bot.db.engine import Database
 from bot.errors import BinomeTree
 from bot.i18n import supported_locale
 from bot.interactions import reply_key
+from bot.scheduler import Scheduler
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
@@ -60,6 +61,7 @@ class Binome(commands.Bot):
         self.membership = Membership(db, clock)
         self.pairs = PairService(db, clock)
         self.rounds = MatchingRounds(db, clock)
+        self.scheduler = Scheduler(clock, settings.tick_seconds)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())
@@ -77,7 +79,13 @@ class Binome(commands.Bot):
         return supported_locale(discord_guild_locale) or self.settings.default_locale
 
     async def on_ready(self) -> None:
+        # Scheduled work needs the guild cache, so it starts once the gateway is ready.
+        self.scheduler.start()
         log.info("Binôme ready as %s in %d guild(s)", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        self.scheduler.shutdown()
+        await super().close()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         # A menu from before a restart: its view is gone, so answer instead of letting it fail.

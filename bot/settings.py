@@ -48,6 +48,18 @@ def _optional_int(name: str, raw: str | None) -> int | None:
         raise SettingsError(f"{name} must be a number (a Discord id), got {raw!r}") from exc
 
 
+def _positive_float(name: str, raw: str | None, default: float) -> float:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from exc
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     discord_token: Secret = field(default_factory=lambda: Secret(""))
@@ -60,6 +72,8 @@ class Settings:
     gateway_url: str | None = None
     # Path to a file holding an ISO-8601 instant; when set, it is the bot's clock (tests move time).
     clock_file: Path | None = None
+    # How often the scheduler looks for due work (weekly messages, nudges). Tests shorten it.
+    tick_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env_file: Path | None = PROJECT_ROOT / ".env") -> Settings:
@@ -80,4 +94,5 @@ class Settings:
             api_base_url=env.get("DISCORD_API_BASE_URL", "").strip() or None,
             gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip() or None,
             clock_file=Path(clock_file) if clock_file else None,
+            tick_seconds=_positive_float("BINOME_TICK_SECONDS", env.get("BINOME_TICK_SECONDS"), 60.0),
         )

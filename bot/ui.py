@@ -104,3 +104,17 @@ class ConfirmView(OwnedView):
     async def _cancel(self, interaction: discord.Interaction) -> None:
         self.stop()
         await interaction.response.edit_message(content=t("common.buttons.cancelled", self._locale), view=None)
+
+
+class GuardedItem:
+    """Mixin for persistent `DynamicItem`s: discord.py only logs their errors, so route them to the
+    tree's error handler (the member gets a localized answer). Subclasses implement `run`."""
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.run(interaction)
+        except Exception as error:
+            await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]

@@ -5,13 +5,14 @@ The schema is created and changed by Alembic migrations only (`bot/db/migrations
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -202,6 +203,13 @@ class Pair(Base):
     created_at: Mapped[datetime]
     activated_at: Mapped[datetime | None]
     first_meeting_planned_at: Mapped[datetime | None]
+    first_meeting_reminded_at: Mapped[datetime | None]
+    # The pair's current cycle (default 6 months) and the check-ins asked during it.
+    cycle_started_at: Mapped[datetime | None]
+    mid_cycle_prompted_at: Mapped[datetime | None]
+    end_cycle_prompted_at: Mapped[datetime | None]
+    silence_reported_at: Mapped[datetime | None]  # moderators told about weeks without news
+    end_proposed_by: Mapped[int | None]  # `/pair end` waiting for the partner's (or a moderator's) confirmation
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(32))
 
@@ -210,3 +218,96 @@ class Pair(Base):
 
     def partner_of(self, user_id: int) -> int | None:
         return self.member_b_id if user_id == self.member_a_id else self.member_a_id
+
+
+class PairWeek(Base):
+    """One week of a pair: who mentors whom on which topic. (pair, week) is the weekly message's
+    idempotence key: the weekly run, a catch-up and `remind-now` all post it at most once."""
+
+    __tablename__ = "pair_weeks"
+    __table_args__ = (UniqueConstraint("pair_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    week_start: Mapped[date] = mapped_column(Date)  # the guild-local date of that week's run
+    status: Mapped[str] = mapped_column(String(12))  # planned | posted | paused | skipped
+    mentor_id: Mapped[int | None]
+    learner_id: Mapped[int | None]
+    topic: Mapped[str | None] = mapped_column(String(40))  # a skill key
+    swapped: Mapped[bool] = mapped_column(Boolean, default=False)
+    swap_proposed_by: Mapped[int | None]
+    message_id: Mapped[int | None]
+    posted_at: Mapped[datetime | None]
+    nudged_at: Mapped[datetime | None]
+
+
+class WeeklyRun(Base):
+    """A guild's weekly run for one week: started, then completed. Catch-up after downtime and
+    restarts read it, so a week is neither skipped nor run twice."""
+
+    __tablename__ = "weekly_runs"
+
+    guild_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    started_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+
+class PairSession(Base):
+    """A check-in: a session the pair held (or not), who led it, how, how long."""
+
+    __tablename__ = "pair_sessions"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    session_date: Mapped[date] = mapped_column(Date)
+    week_start: Mapped[date] = mapped_column(Date)
+    held: Mapped[bool] = mapped_column(Boolean)
+    mode: Mapped[str | None] = mapped_column(String(12))  # in_person | video
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    led_by: Mapped[int | None]
+    logged_by: Mapped[int | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class Charter(Base):
+    """The pair's written frame, each one's objectives and their shared goal; both sign it."""
+
+    __tablename__ = "charters"
+
+    pair_id: Mapped[int] = mapped_column(
+        SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    frequency: Mapped[str] = mapped_column(Text, default="")
+    duration: Mapped[str] = mapped_column(Text, default="")
+    meeting_format: Mapped[str] = mapped_column(Text, default="")
+    confidentiality: Mapped[str] = mapped_column(Text, default="")
+    ending: Mapped[str] = mapped_column(Text, default="")
+    objectives_a: Mapped[str] = mapped_column(Text, default="")
+    objectives_b: Mapped[str] = mapped_column(Text, default="")
+    shared_goal: Mapped[str] = mapped_column(Text, default="")
+    goal_progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    goal_note: Mapped[str] = mapped_column(Text, default="")
+    signed_a_at: Mapped[datetime | None]
+    signed_b_at: Mapped[datetime | None]
+    panel_message_id: Mapped[int | None]
+    pinned_message_id: Mapped[int | None]
+    updated_at: Mapped[datetime]
+
+
+class PairFeedback(Base):
+    """A member's 1–5 rating and comment when a pair ends; shown to moderators only."""
+
+    __tablename__ = "pair_feedback"
+    __table_args__ = (UniqueConstraint("pair_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    user_id: Mapped[int | None]
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]

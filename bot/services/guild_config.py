@@ -25,6 +25,10 @@ class GuildConfig:
     welcome_channel_id: int | None
     pair_category_name: str
     archive_mode: str
+    nudge_weekday: int  # 0 = Monday
+    nudge_time: str  # "HH:MM", in `timezone`
+    timezone: str
+    cycle_months: int
 
     @classmethod
     def of(cls, row: GuildSettings) -> GuildConfig:
@@ -36,6 +40,10 @@ class GuildConfig:
             welcome_channel_id=row.welcome_channel_id,
             pair_category_name=row.pair_category_name,
             archive_mode=row.archive_mode,
+            nudge_weekday=row.nudge_weekday,
+            nudge_time=row.nudge_time,
+            timezone=row.timezone,
+            cycle_months=row.cycle_months,
         )
 
 

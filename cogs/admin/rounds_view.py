@@ -19,6 +19,7 @@ from bot.interactions import binome, locale_of, reply_key, tr
 from bot.notify import dm_member
 from bot.services.membership import SkillLabel
 from bot.services.rounds import PREVIEW
+from bot.ui import GuardedItem
 from cogs.admin.preflight import channel_problem
 from cogs.pair_channels import pair_channels
 
@@ -109,7 +110,7 @@ async def render_preview(interaction: discord.Interaction, round_: MatchRound, p
     return {"embed": preview_embed(round_, lines, page, locale), "view": preview_view(round_, pages, page, locale)}
 
 
-class RoundButton(discord.ui.DynamicItem[discord.ui.Button], template=ROUND_PATTERN):
+class RoundButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=ROUND_PATTERN):
     def __init__(self, round_id: int, action: str, page: int, **button: object) -> None:
         super().__init__(
             discord.ui.Button(custom_id=f"binome:round:{round_id}:{action}:{page}", **button)  # type: ignore[arg-type]
@@ -128,7 +129,7 @@ class RoundButton(discord.ui.DynamicItem[discord.ui.Button], template=ROUND_PATT
             return False
         return True
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         round_ = await binome(interaction).rounds.get(self.round_id)
         if round_ is None or round_.guild_id != interaction.guild_id:
             await reply_key(interaction, "admin.match.unknown_round")

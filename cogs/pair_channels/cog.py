@@ -11,6 +11,7 @@ from bot.db.models import Pair
 from bot.i18n import t
 from bot.interactions import binome, reply_key
 from bot.services.guild_config import DELETE
+from bot.ui import GuardedItem
 from cogs.pair_channels.kickoff import KICKOFF_PATTERN
 from cogs.pair_channels.launcher import PairLauncher
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class PairKickoffButton(discord.ui.DynamicItem[discord.ui.Button], template=KICKOFF_PATTERN):
+class PairKickoffButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=KICKOFF_PATTERN):
     """The kickoff's buttons; persistent, so they keep working after a restart."""
 
     def __init__(self, pair_id: int, action: str) -> None:
@@ -34,7 +35,7 @@ class PairKickoffButton(discord.ui.DynamicItem[discord.ui.Button], template=KICK
     ) -> PairKickoffButton:
         return cls(int(match["pair_id"]), match["action"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def run(self, interaction: discord.Interaction) -> None:
         pair = await binome(interaction).pairs.get(self.pair_id)
         if pair is None or interaction.user.id not in pair.members():
             await reply_key(interaction, "pairs.errors.not_your_pair")

@@ -18,6 +18,8 @@ What differs from the textbook loop, for speed on graphs with thousands of verti
   distinct keys, a list of edges per key) and inner blossoms in a heap, keyed by a quantity that does
   not change while the labels stay the same; stale entries are recognised when they come up (their
   key no longer matches) and dropped.
+* **No recursion.** Since trees live long, blossoms can nest thousands deep; expanding and augmenting
+  through them uses explicit stacks.
 
 Vertices are ``0..n-1``; weights must be positive integers.
 """

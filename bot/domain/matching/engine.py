@@ -63,7 +63,7 @@ class MatchOptions:
     """Candidates per member in the first sparse graph (by estimated reduced score)."""
     value_rounds: int = 4
     """Damped rounds estimating each member's value for the first sparse graph."""
-    refine_neighbours: int = 6
+    refine_neighbours: int = 5
     """Candidates per member in the second sparse graph (by reduced cost under the first duals);
     0 skips the second solve."""
 
@@ -234,10 +234,12 @@ def _candidate_lists(
         cid.append(-1 if city is None else city_ids.setdefault(city, len(city_ids)))
     bonus = [priority_points(c.priority) for c in order]
     mix = [(hashes[c.user_id] >> 7) & _KEY_MASK for c in order]
-    # Pre-shift everything that is added per candidate, so the key is built with additions only.
-    skill_keys = [[v << 40 for v in row] for row in skill_table]
+    # Pre-shift everything that is added per candidate, so that a key costs a few additions.
+    # skill_keys[bonus of a][n_ab][n_ba] includes a's own priority bonus.
+    skill_keys = {extra: [[(v + extra) << 40 for v in row] for row in skill_table] for extra in sorted(set(bonus))}
     tz_keys = [[v << 40 for v in row] for row in tz_table]
-    bonus_keys = [(bonus[i] << 40) | i for i in range(n)]
+    static_keys = [(bonus[i] << 40) | i for i in range(n)]
+    mix_keys = [m << _KEY_SHIFT for m in mix]
     city_key = SAME_CITY_SCORE << 40
 
     status: list[UnmatchedReason | None] = []
@@ -282,22 +284,18 @@ def _candidate_lists(
                 lists.append([])
                 continue
         status.append(_ELIGIBLE)
+        sk = skill_keys[bonus[i]]
         tz_row = tz_keys[oid[i]]
-        base = bonus[i] << 40
-        mi = mix[i]
+        mi = mix_keys[i]
         ci = cid[i]
         if ci < 0:
-            keys = [
-                skill_keys[xs[b]][ys[b]] + tz_row[oid[b]] + bonus_keys[b] + base + ((mix[b] ^ mi) << 20)
-                for b in eligible
-            ]
+            keys = [sk[xs[b]][ys[b]] + tz_row[oid[b]] + static_keys[b] + (mix_keys[b] ^ mi) for b in eligible]
         else:
             keys = [
-                skill_keys[xs[b]][ys[b]]
+                sk[xs[b]][ys[b]]
                 + tz_row[oid[b]]
-                + bonus_keys[b]
-                + base
-                + ((mix[b] ^ mi) << 20)
+                + static_keys[b]
+                + (mix_keys[b] ^ mi)
                 + (city_key if cid[b] == ci else 0)
                 for b in eligible
             ]

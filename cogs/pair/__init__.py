@@ -1,0 +1,18 @@
+"""`/pair` [`/binome`]: what a pair does in its channel — charter and shared goal, the weekly
+alternation of who mentors whom, session check-ins, ending the pair and the cycle check-ins."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.pair import charter, checkins, ending, weekly
+from cogs.pair.cog import PairCommands
+
+if TYPE_CHECKING:
+    from bot.bot import Binome
+
+
+async def setup(bot: Binome) -> None:
+    for feature in (charter, checkins, ending, weekly):
+        bot.add_dynamic_items(*feature.DYNAMIC_ITEMS)
+    await bot.add_cog(PairCommands(bot))

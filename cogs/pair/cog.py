@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.translator import cmd
+from cogs.pair import charter, checkins, ending, weekly
+from cogs.pair.context import pair_here
+
+if TYPE_CHECKING:
+    from bot.bot import Binome
+
+MAX_NOTE = 500
+
+
+@app_commands.guild_only()
+class PairCommands(commands.GroupCog, group_name=cmd("pair.name"), group_description=cmd("pair.description")):
+    """The `/pair` commands; each feature module does the work."""
+
+    def __init__(self, bot: Binome) -> None:
+        self.bot = bot
+
+    @app_commands.command(name=cmd("pair.charter.name"), description=cmd("pair.charter.description"))
+    async def charter(self, interaction: discord.Interaction) -> None:
+        await charter.open_charter(interaction, await pair_here(interaction))
+
+    @app_commands.command(name=cmd("pair.goal.name"), description=cmd("pair.goal.description"))
+    @app_commands.rename(progress=cmd("pair.goal.progress.name"), note=cmd("pair.goal.note.name"))
+    @app_commands.describe(progress=cmd("pair.goal.progress.description"), note=cmd("pair.goal.note.description"))
+    async def goal(
+        self,
+        interaction: discord.Interaction,
+        progress: app_commands.Range[int, 0, 100] | None = None,
+        note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
+    ) -> None:
+        await charter.show_or_update_goal(interaction, await pair_here(interaction), progress, note)
+
+    @app_commands.command(name=cmd("pair.week.name"), description=cmd("pair.week.description"))
+    async def week(self, interaction: discord.Interaction) -> None:
+        await weekly.show_week(interaction, await pair_here(interaction))
+
+    @app_commands.command(name=cmd("pair.swap.name"), description=cmd("pair.swap.description"))
+    async def swap(self, interaction: discord.Interaction) -> None:
+        await weekly.propose_swap(interaction, await pair_here(interaction))
+
+    @app_commands.command(name=cmd("pair.log.name"), description=cmd("pair.log.description"))
+    @app_commands.rename(
+        held=cmd("pair.log.held.name"),
+        mode=cmd("pair.log.mode.name"),
+        minutes=cmd("pair.log.minutes.name"),
+        led_by=cmd("pair.log.led_by.name"),
+        date=cmd("pair.log.date.name"),
+        note=cmd("pair.log.note.name"),
+    )
+    @app_commands.describe(
+        held=cmd("pair.log.held.description"),
+        mode=cmd("pair.log.mode.description"),
+        minutes=cmd("pair.log.minutes.description"),
+        led_by=cmd("pair.log.led_by.description"),
+        date=cmd("pair.log.date.description"),
+        note=cmd("pair.log.note.description"),
+    )
+    @app_commands.choices(
+        mode=[
+            app_commands.Choice(name=cmd("pair.log.mode.in_person"), value="in_person"),
+            app_commands.Choice(name=cmd("pair.log.mode.video"), value="video"),
+        ]
+    )
+    async def log(
+        self,
+        interaction: discord.Interaction,
+        held: bool,
+        mode: app_commands.Choice[str] | None = None,
+        minutes: app_commands.Range[int, 5, 600] | None = None,
+        led_by: discord.Member | None = None,
+        date: app_commands.Range[str, 8, 10] | None = None,
+        note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
+    ) -> None:
+        pair = await pair_here(interaction)
+        await checkins.log_session(
+            interaction,
+            pair,
+            held=held,
+            mode=mode.value if mode else None,
+            minutes=minutes,
+            led_by=led_by.id if led_by else None,
+            date_text=date,
+            note=note or "",
+        )
+
+    @app_commands.command(name=cmd("pair.end.name"), description=cmd("pair.end.description"))
+    async def end(self, interaction: discord.Interaction) -> None:
+        await ending.propose_end(interaction, await pair_here(interaction, moderators_too=True))
