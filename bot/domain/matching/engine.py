@@ -2,8 +2,8 @@
 
 1. **Eligibility.** A pair (a, b) is eligible when a teaches something b learns, b teaches
    something a learns, they share a language, and they are not past partners (unless the re-match
-   is explicitly allowed). Reciprocal partners are found with per-skill indexes and set operations,
-   never by trying every pair in Python.
+   is explicitly allowed). Reciprocal partners are found with per-skill indexes and set operations
+   rather than by testing all n² pairs.
 2. **Candidate graph.** Every eligible pair gets an integer score (``scoring``: pair quality plus a
    priority bonus for each member). When the round has at most ``full_graph_max_edges`` eligible
    pairs, all of them go to the solver and the result is exactly optimal. Beyond that the graph is
@@ -16,7 +16,8 @@
    b. that graph is solved exactly, and its LP duals ``y`` (the true values on that graph) pick a
       second graph: the first matching plus each member's ``refine_neighbours`` candidates of least
       reduced cost ``y(a) + y(b) − 2·score(a, b)``. It is solved again; the result can only improve.
-      (An edge of non-negative reduced cost cannot improve a matching: LP duality.)
+      (LP duality: if no left-out pair had a negative reduced cost, the first matching would
+      already be optimal on the full graph; pairs of least reduced cost are the ones that can help.)
 3. **Solver.** Exact maximum-weight matching (Edmonds' blossom algorithm, ``blossom.py``).
 
 Determinism: members are numbered in an order derived from ``seed`` and their user ids only, so the
