@@ -49,7 +49,8 @@ def test_every_message_key_in_the_code_exists():
     literal = re.compile(rf"""(cmd\()?["']((?:{features})\.[a-z0-9_.]+|(?<=cmd\(["'])[a-z0-9_.]+)["']""")
     root = Path(__file__).resolve().parent.parent
     missing = []
-    for source in [*root.glob("bot/**/*.py"), *root.glob("cogs/**/*.py")]:
+    sources = [*root.glob("bot/**/*.py"), *root.glob("cogs/**/*.py")]
+    for source in [s for s in sources if "bot/db/" not in s.as_posix()]:  # "pairs.id" there is a foreign key
         for in_cmd, key in literal.findall(source.read_text()):
             full_key = f"commands.{key}" if in_cmd else key
             if not key.endswith(".") and full_key not in catalogue("en"):
