@@ -20,6 +20,7 @@ from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
+from bot.services.weekly import WeeklyService
 from bot.settings import Settings
 from bot.translator import CatalogueTranslator
 from bot.ui import is_stale_temporary_id
@@ -61,6 +62,7 @@ class Binome(commands.Bot):
         self.membership = Membership(db, clock)
         self.pairs = PairService(db, clock)
         self.rounds = MatchingRounds(db, clock)
+        self.weekly = WeeklyService(db, clock)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
 
     async def setup_hook(self) -> None:

@@ -118,3 +118,29 @@ class GuardedItem:
             await self.run(interaction)
         except Exception as error:
             await interaction.client.tree.on_error(interaction, error)  # type: ignore[attr-defined]
+
+
+def custom_ids(message: discord.Message) -> list[str]:
+    """The custom ids of a message's buttons and menus."""
+    ids: list[str] = []
+    for row in message.components:
+        for child in getattr(row, "children", []):
+            custom_id = getattr(child, "custom_id", None)
+            if custom_id:
+                ids.append(custom_id)
+    return ids
+
+
+async def find_recent_message(
+    channel: discord.abc.Messageable, has_id: Callable[[str], bool], author: discord.abc.User | None, limit: int = 25
+) -> discord.Message | None:
+    """A recent message of `author` with a component whose custom id satisfies `has_id`.
+
+    Used when resuming interrupted work, to find what an earlier attempt may already have posted.
+    """
+    async for message in channel.history(limit=limit):
+        if author is not None and message.author.id != author.id:
+            continue
+        if any(has_id(custom_id) for custom_id in custom_ids(message)):
+            return message
+    return None

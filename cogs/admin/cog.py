@@ -12,6 +12,7 @@ from bot.interactions import locale_of, reply
 from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
 from bot.translator import cmd
 from cogs.admin.pairing_commands import run_match, run_pair, run_unpair
+from cogs.pair import weekly
 
 if TYPE_CHECKING:
     from bot.bot import Binome
@@ -117,6 +118,11 @@ class Admin(
     @moderator_only
     async def pair(self, interaction: discord.Interaction, first: discord.Member, second: discord.Member) -> None:
         await run_pair(interaction, first, second)
+
+    @app_commands.command(name=cmd("admin.remind_now.name"), description=cmd("admin.remind_now.description"))
+    @moderator_only
+    async def remind_now(self, interaction: discord.Interaction) -> None:
+        await weekly.remind_now(interaction)
 
     @app_commands.command(name=cmd("admin.unpair.name"), description=cmd("admin.unpair.description"))
     @app_commands.rename(member=cmd("admin.unpair.member.name"))

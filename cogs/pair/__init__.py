@@ -3,6 +3,7 @@ alternation of who mentors whom, session check-ins, ending the pair and the cycl
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from cogs.pair import charter, checkins, ending, weekly
@@ -16,3 +17,4 @@ async def setup(bot: Binome) -> None:
     for feature in (charter, checkins, ending, weekly):
         bot.add_dynamic_items(*feature.DYNAMIC_ITEMS)
     await bot.add_cog(PairCommands(bot))
+    bot.scheduler.add_check("weekly", functools.partial(weekly.weekly_check, bot))

@@ -1,12 +1,30 @@
-"""Placeholder: being written (see the `/pair` cog for the functions it must provide)."""
+"""Check-ins: recording a session (`/pair log`, or the weekly message's "Log a session" button)."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import date
+
 import discord
 
-from bot.db.models import Pair
+from bot.db.models import Pair, PairSession
+from bot.i18n import t
+from bot.interactions import UserError, binome, locale_of, reply
+from bot.services.weekly import LogError
+from bot.ui import OwnedModal, OwnedView, temporary_id
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem], ...] = ()
+MAX_NOTE = 500
+MIN_MINUTES, MAX_MINUTES = 5, 600
+
+
+def parse_date(text: str | None) -> date | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UserError("checkins.errors.bad_date", value=text.strip()[:20]) from exc
 
 
 async def log_session(
@@ -20,4 +38,151 @@ async def log_session(
     date_text: str | None,
     note: str,
 ) -> None:
-    raise NotImplementedError
+    """Record the session and tell the pair (in its channel, so the partner sees it too)."""
+    bot = binome(interaction)
+    if len(note) > MAX_NOTE:
+        raise UserError("checkins.errors.note_too_long", limit=MAX_NOTE)
+    config = await bot.guild_configs.get(pair.guild_id)
+    result = await bot.weekly.log_session(
+        pair,
+        config,
+        logged_by=interaction.user.id,
+        held=held,
+        mode=mode,
+        minutes=minutes,
+        led_by=led_by,
+        session_date=parse_date(date_text),
+        note=note,
+    )
+    if isinstance(result, LogError):
+        raise UserError(f"checkins.errors.{result.value}")
+    led = await bot.weekly.sessions_led(pair.id)
+    await reply(
+        interaction,
+        describe(result, pair, led, locale_of(interaction)),
+        ephemeral=False,
+        allowed_mentions=discord.AllowedMentions.none(),
+    )
+
+
+def describe(record: PairSession, pair: Pair, led: dict[int, int], locale: str) -> str:
+    counts = " · ".join(f"<@{m}> {led.get(m, 0)}" for m in pair.members() if m)
+    if not record.held:
+        head = t(
+            "checkins.logged_not_held", locale, member=f"<@{record.logged_by}>", date=record.session_date.isoformat()
+        )
+    else:
+        details = [t(f"checkins.mode_{record.mode}", locale)] if record.mode else []
+        if record.minutes:
+            details.append(t("checkins.minutes", locale, minutes=record.minutes))
+        head = t(
+            "checkins.logged",
+            locale,
+            member=f"<@{record.logged_by}>",
+            date=record.session_date.isoformat(),
+            leader=f"<@{record.led_by}>" if record.led_by else "?",
+            details=", ".join(details) or "—",
+        )
+    lines = [head, t("checkins.balance", locale, counts=counts)]
+    if record.note:
+        lines.insert(1, f"> {record.note}")
+    return "\n".join(lines)
+
+
+async def open_log_form(interaction: discord.Interaction, pair: Pair) -> None:
+    """The button's way in: two menus (held? how?) then a short form."""
+    locale = locale_of(interaction)
+    view = LogFormView(pair, interaction.user.id, locale)
+    await reply(interaction, t("checkins.form_intro", locale), view=view)
+    view.message = await interaction.original_response()
+
+
+class LogFormView(OwnedView):
+    def __init__(self, pair: Pair, owner_id: int, locale: str) -> None:
+        super().__init__(owner_id)
+        self.pair, self.locale = pair, locale
+        self.held: bool | None = None
+        self.mode: str | None = None
+        held = discord.ui.Select(
+            custom_id=temporary_id("log:held"),
+            placeholder=t("checkins.held_placeholder", locale),
+            options=[
+                discord.SelectOption(label=t("checkins.held_yes", locale), value="yes"),
+                discord.SelectOption(label=t("checkins.held_no", locale), value="no"),
+            ],
+        )
+        mode = discord.ui.Select(
+            custom_id=temporary_id("log:mode"),
+            placeholder=t("checkins.mode_placeholder", locale),
+            min_values=0,
+            options=[
+                discord.SelectOption(label=t("checkins.mode_in_person", locale), value="in_person"),
+                discord.SelectOption(label=t("checkins.mode_video", locale), value="video"),
+            ],
+        )
+        proceed = discord.ui.Button(
+            custom_id=temporary_id("log:continue"),
+            label=t("checkins.continue", locale),
+            style=discord.ButtonStyle.primary,
+        )
+
+        async def on_held(select_interaction: discord.Interaction) -> None:
+            self.held = held.values == ["yes"]
+            await select_interaction.response.defer()
+
+        async def on_mode(select_interaction: discord.Interaction) -> None:
+            self.mode = mode.values[0] if mode.values else None
+            await select_interaction.response.defer()
+
+        async def on_continue(button_interaction: discord.Interaction) -> None:
+            if self.held is None:
+                raise UserError("checkins.errors.held_missing")
+            await button_interaction.response.send_modal(LogModal(self))
+
+        held.callback, mode.callback, proceed.callback = on_held, on_mode, on_continue
+        for item in (held, mode, proceed):
+            self.add_item(item)
+
+
+class LogModal(OwnedModal):
+    def __init__(self, form: LogFormView) -> None:
+        super().__init__(
+            title=t("checkins.modal_title", form.locale),
+            custom_id=temporary_id(f"log:modal:{form.owner_id}:{secrets.token_hex(4)}"),
+        )
+        self.form = form
+        self.minutes = discord.ui.TextInput(
+            label=t("checkins.field_minutes", form.locale), required=False, max_length=3, placeholder="60"
+        )
+        self.when = discord.ui.TextInput(
+            label=t("checkins.field_date", form.locale), required=False, max_length=10, placeholder="2026-11-30"
+        )
+        self.note = discord.ui.TextInput(
+            label=t("checkins.field_note", form.locale),
+            required=False,
+            max_length=MAX_NOTE,
+            style=discord.TextStyle.paragraph,
+        )
+        for item in (self.minutes, self.when, self.note):
+            self.add_item(item)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await self.form.interaction_check(interaction)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        minutes: int | None = None
+        if self.minutes.value.strip():
+            if not self.minutes.value.strip().isdigit() or not MIN_MINUTES <= int(self.minutes.value) <= MAX_MINUTES:
+                raise UserError("checkins.errors.bad_minutes", low=MIN_MINUTES, high=MAX_MINUTES)
+            minutes = int(self.minutes.value)
+        await log_session(
+            interaction,
+            self.form.pair,
+            held=bool(self.form.held),
+            mode=self.form.mode,
+            minutes=minutes,
+            led_by=None,
+            date_text=self.when.value,
+            note=self.note.value.strip(),
+        )
+        self.form.stop()

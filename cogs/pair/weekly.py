@@ -1,17 +1,328 @@
-"""Placeholder: being written (see the `/pair` cog for the functions it must provide)."""
+"""The weekly message ("this week A mentors B on ..."), its buttons, `/pair week`, `/pair swap`,
+and the scheduled weekly run with its nudges and reports."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
 import discord
 
-from bot.db.models import Pair
+from bot.db.models import Pair, PairWeek
+from bot.i18n import t
+from bot.interactions import UserError, binome, locale_of, reply, reply_key, tr
+from bot.services.weekly import PAUSED_WEEK, SKIPPED, PostAction, SwapOutcome, week_start_for
+from bot.ui import GuardedItem, find_recent_message
+from cogs.pair import checkins
+from cogs.pair.context import pair_by_id
+from cogs.pair_channels import pair_channels
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem], ...] = ()
+if TYPE_CHECKING:
+    from bot.bot import Binome
+
+log = logging.getLogger(__name__)
+
+WEEK_ID = "binome:week:{week_id}:{action}"
+WEEK_PATTERN = r"binome:week:(?P<week_id>\d+):(?P<action>log|swap|skip)"
+SWAP_PATTERN = r"binome:swap:(?P<week_id>\d+)"
+CONCURRENT_POSTS = 8  # different channels, different buckets; the global limit is the real bound
+
+
+def _mention(user_id: int | None) -> str:
+    return f"<@{user_id}>" if user_id else "?"
+
+
+async def _topic_name(bot: Binome, guild_id: int, topic: str | None, locale: str) -> str:
+    if topic is None:
+        return t("weekly.message.free_topic", locale)
+    labels = {skill.key: skill.name(locale) for skill in await bot.membership.catalogue(guild_id)}
+    return labels.get(topic, topic)
+
+
+async def weekly_message(bot: Binome, pair: Pair, week: PairWeek, locale: str) -> tuple[str, discord.ui.View]:
+    topic = await _topic_name(bot, pair.guild_id, week.topic, locale)
+    content = t(
+        "weekly.message.text",
+        locale,
+        date=week.week_start.isoformat(),
+        mentor=_mention(week.mentor_id),
+        learner=_mention(week.learner_id),
+        topic=topic,
+    )
+    view = discord.ui.View(timeout=None)
+    for action, style in (
+        ("log", discord.ButtonStyle.primary),
+        ("swap", discord.ButtonStyle.secondary),
+        ("skip", discord.ButtonStyle.secondary),
+    ):
+        view.add_item(
+            discord.ui.Button(
+                label=t(f"weekly.message.button_{action}", locale),
+                style=style,
+                custom_id=WEEK_ID.format(week_id=week.id, action=action),
+            )
+        )
+    return content, view
+
+
+def _pings(pair: Pair) -> discord.AllowedMentions:
+    return discord.AllowedMentions(users=[discord.Object(id=m) for m in pair.members() if m])
+
+
+def _guild_locale(bot: Binome, guild: discord.Guild) -> str:
+    return bot.guild_locale(guild.id, str(guild.preferred_locale))
+
+
+# --- the weekly run ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RunReport:
+    posted: int = 0
+    already: int = 0
+    paused: int = 0
+
+
+async def _post_week(bot: Binome, guild: discord.Guild, pair: Pair, week: PairWeek, report: RunReport) -> None:
+    action = await bot.weekly.claim_posting(week.id)
+    if action is PostAction.NOTHING:
+        report.already += 1
+        return
+    channel = guild.get_channel(pair.channel_id or 0)
+    if not isinstance(channel, discord.TextChannel):
+        log.warning("pair %s has no channel; its weekly message waits for the channel to be recreated", pair.id)
+        return
+    prefix = f"binome:week:{week.id}:"
+    found = None
+    if action is PostAction.LOOK_FIRST:  # an interrupted run may already have posted it
+        found = await find_recent_message(channel, lambda custom_id: custom_id.startswith(prefix), bot.user)
+    if found is not None:
+        await bot.weekly.mark_posted(week.id, found.id)
+        report.already += 1
+        return
+    content, view = await weekly_message(bot, pair, week, _guild_locale(bot, guild))
+    try:
+        message = await channel.send(content, view=view, allowed_mentions=_pings(pair))
+    except discord.HTTPException as exc:
+        log.warning("weekly message for pair %s failed (%s); retried at the next run", pair.id, exc)
+        return
+    await bot.weekly.mark_posted(week.id, message.id)
+    report.posted += 1
+
+
+async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
+    """Post `week`'s message to every active, unpaused pair once; report silent pairs; remind pairs
+    whose first meeting is not planned. Safe to call again: nothing is posted twice."""
+    await bot.weekly.begin_run(guild.id, week)
+    report = RunReport()
+    roster = await bot.weekly.roster(guild.id, week)
+    report.paused = sum(1 for entry in roster if entry.week.status == PAUSED_WEEK)
+    limit = asyncio.Semaphore(CONCURRENT_POSTS)
+
+    async def post(entry) -> None:
+        async with limit:
+            await _post_week(bot, guild, entry.pair, entry.week, report)
+
+    await asyncio.gather(*(post(e) for e in roster if e.week.status not in (PAUSED_WEEK, SKIPPED)))
+    now = bot.clock.now()
+    locale = _guild_locale(bot, guild)
+    for pair, weeks in await bot.weekly.silent_pairs_to_report(guild.id, week, now):
+        members = " & ".join(_mention(m) for m in pair.members() if m)
+        await pair_channels(bot).tell_moderators(guild, t("weekly.report.silent", locale, members=members, weeks=weeks))
+    paused_pairs = {e.pair.id for e in roster if e.week.status == PAUSED_WEEK}
+    for pair in await bot.weekly.first_meetings_to_remind(guild.id, now):
+        if pair.id not in paused_pairs:
+            text = t(
+                "weekly.first_meeting.reminder", locale, a=_mention(pair.member_a_id), b=_mention(pair.member_b_id)
+            )
+            await _send(guild, pair, text)
+    await bot.weekly.complete_run(guild.id, week)
+    return report
+
+
+async def _send(guild: discord.Guild, pair: Pair, text: str) -> None:
+    channel = guild.get_channel(pair.channel_id or 0)
+    if isinstance(channel, discord.TextChannel):
+        try:
+            await channel.send(text, allowed_mentions=_pings(pair))
+        except discord.HTTPException as exc:
+            log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
+
+
+async def weekly_check(bot: Binome, now: datetime) -> None:
+    """The scheduler's check: run each guild's week when due (on time or as a catch-up), then nudges."""
+    for guild in bot.guilds:
+        config = await bot.guild_configs.get(guild.id)
+        week = await bot.weekly.due_week(config, now)
+        if week is not None:
+            report = await run_week(bot, guild, week)
+            log.info("weekly run %s for guild %s: %s", week, guild.id, report)
+        locale = _guild_locale(bot, guild)
+        for entry in await bot.weekly.weeks_to_nudge(guild.id, week_start_for(config, now), now):
+            pair, row = entry.pair, entry.week
+            text = t(
+                "weekly.nudge.text",
+                locale,
+                a=_mention(pair.member_a_id),
+                b=_mention(pair.member_b_id),
+                mentor=_mention(row.mentor_id),
+            )
+            await _send(guild, pair, text)
+
+
+async def remind_now(interaction: discord.Interaction) -> None:
+    """`/mentoring-admin remind-now`: this week's messages, now (nothing is sent twice)."""
+    bot = binome(interaction)
+    assert interaction.guild is not None
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    config = await bot.guild_configs.get(interaction.guild.id)
+    report = await run_week(bot, interaction.guild, week_start_for(config, bot.clock.now()))
+    await reply_key(
+        interaction, "weekly.remind_now.done", posted=report.posted, already=report.already, paused=report.paused
+    )
+
+
+# --- /pair week, /pair swap and the buttons ----------------------------------------------------
+
+
+async def current_week(interaction: discord.Interaction, pair: Pair) -> PairWeek:
+    bot = binome(interaction)
+    config = await bot.guild_configs.get(pair.guild_id)
+    return await bot.weekly.week(pair, week_start_for(config, bot.clock.now()))
 
 
 async def show_week(interaction: discord.Interaction, pair: Pair) -> None:
-    raise NotImplementedError
+    bot = binome(interaction)
+    week = await current_week(interaction, pair)
+    locale = locale_of(interaction)
+    if week.status == PAUSED_WEEK:
+        lines = [tr(interaction, "weekly.week.paused")]
+    elif week.status == SKIPPED:
+        lines = [tr(interaction, "weekly.week.skipped")]
+    else:
+        topic = await _topic_name(bot, pair.guild_id, week.topic, locale)
+        lines = [
+            tr(
+                interaction,
+                "weekly.week.show",
+                date=week.week_start.isoformat(),
+                mentor=_mention(week.mentor_id),
+                learner=_mention(week.learner_id),
+                topic=topic,
+            )
+        ]
+    led = await bot.weekly.sessions_led(pair.id)
+    counts = " · ".join(f"{_mention(m)} {led.get(m, 0)}" for m in pair.members() if m)
+    lines.append(tr(interaction, "weekly.week.sessions_led", counts=counts))
+    await reply(interaction, "\n".join(lines))
 
 
 async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
-    raise NotImplementedError
+    bot = binome(interaction)
+    config = await bot.guild_configs.get(pair.guild_id)
+    outcome, week = await bot.weekly.propose_swap(pair, week_start_for(config, bot.clock.now()), interaction.user.id)
+    if outcome is not SwapOutcome.PROPOSED:
+        raise UserError(f"weekly.swap.{outcome.value}")
+    locale = _guild_locale(bot, interaction.guild) if interaction.guild else locale_of(interaction)
+    partner = pair.partner_of(interaction.user.id)
+    # What the week would look like swapped: the current learner leads.
+    topic_keys = pair.a_teaches_b if week.learner_id == pair.member_a_id else pair.b_teaches_a
+    topic = await _topic_name(bot, pair.guild_id, topic_keys[0] if topic_keys else None, locale)
+    text = t(
+        "weekly.swap.proposal",
+        locale,
+        proposer=interaction.user.mention,
+        mentor=_mention(week.learner_id),
+        learner=_mention(week.mentor_id),
+        topic=topic,
+        partner=_mention(partner),
+    )
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label=t("weekly.swap.button_accept", locale),
+            style=discord.ButtonStyle.success,
+            custom_id=f"binome:swap:{week.id}",
+        )
+    )
+    await reply(interaction, tr(interaction, "weekly.swap.proposed"))
+    channel = interaction.channel
+    if isinstance(channel, discord.TextChannel) and channel.id == pair.channel_id:
+        await channel.send(
+            text, view=view, allowed_mentions=discord.AllowedMentions(users=[discord.Object(partner or 0)])
+        )
+    else:
+        await _send(interaction.guild, pair, text)  # type: ignore[arg-type]
+
+
+class WeekButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=WEEK_PATTERN):
+    """The weekly message's buttons: log a session, swap this week, skip this week."""
+
+    def __init__(self, week_id: int, action: str) -> None:
+        super().__init__(discord.ui.Button(custom_id=WEEK_ID.format(week_id=week_id, action=action)))
+        self.week_id, self.action = week_id, action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> WeekButton:
+        return cls(int(match["week_id"]), match["action"])
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        bot = binome(interaction)
+        week = await bot.weekly.get_week(self.week_id)
+        if week is None:
+            raise UserError("pair.errors.not_a_pair_channel")
+        pair = await pair_by_id(interaction, week.pair_id)
+        if self.action == "log":
+            await checkins.open_log_form(interaction, pair)
+        elif self.action == "swap":
+            await propose_swap(interaction, pair)
+        elif await bot.weekly.skip(pair, week.id) is None:
+            raise UserError("weekly.skip.cannot")
+        else:
+            locale = locale_of(interaction)
+            content = (
+                (interaction.message.content if interaction.message else "")
+                + "\n"
+                + t("weekly.message.skipped", locale)
+            )
+            await interaction.response.edit_message(content=content, view=None)
+
+
+class SwapAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=SWAP_PATTERN):
+    def __init__(self, week_id: int) -> None:
+        super().__init__(discord.ui.Button(custom_id=f"binome:swap:{week_id}"))
+        self.week_id = week_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> SwapAcceptButton:
+        return cls(int(match["week_id"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        bot = binome(interaction)
+        week = await bot.weekly.get_week(self.week_id)
+        if week is None:
+            raise UserError("weekly.swap.nothing_proposed")
+        pair = await pair_by_id(interaction, week.pair_id)
+        outcome, week = await bot.weekly.accept_swap(pair, self.week_id, interaction.user.id)
+        if outcome is not SwapOutcome.SWAPPED or week is None:
+            raise UserError(f"weekly.swap.{outcome.value}")
+        topic = await _topic_name(bot, pair.guild_id, week.topic, locale_of(interaction))
+        text = tr(
+            interaction,
+            "weekly.swap.done",
+            mentor=_mention(week.mentor_id),
+            learner=_mention(week.learner_id),
+            topic=topic,
+        )
+        await interaction.response.edit_message(content=text, view=None)
+
+
+DYNAMIC_ITEMS = (WeekButton, SwapAcceptButton)

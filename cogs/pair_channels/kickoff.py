@@ -9,6 +9,7 @@ import discord
 from bot.db.models import Pair
 from bot.i18n import t
 from bot.services.membership import SkillLabel
+from bot.ui import find_recent_message
 
 KICKOFF_ID = "binome:pair:{pair_id}:{action}"
 KICKOFF_PATTERN = r"binome:pair:(?P<pair_id>\d+):(?P<action>charter|met)"
@@ -52,26 +53,14 @@ def kickoff_message(pair: Pair, catalogue: list[SkillLabel], locale: str) -> tup
     return content, view
 
 
-def _custom_ids(message: discord.Message) -> list[str]:
-    ids: list[str] = []
-    for row in message.components:
-        for child in getattr(row, "children", []):
-            custom_id = getattr(child, "custom_id", None)
-            if custom_id:
-                ids.append(custom_id)
-    return ids
-
-
 async def find_kickoff(
     channel: discord.TextChannel, pair_id: int, bot_user: discord.abc.User | None
 ) -> discord.Message | None:
     """The kickoff an interrupted launch may already have posted (recognised by its buttons)."""
     pattern = re.compile(KICKOFF_PATTERN)
-    async for message in channel.history(limit=25):
-        if bot_user is not None and message.author.id != bot_user.id:
-            continue
-        for custom_id in _custom_ids(message):
-            match = pattern.fullmatch(custom_id)
-            if match and int(match["pair_id"]) == pair_id:
-                return message
-    return None
+
+    def is_this_kickoff(custom_id: str) -> bool:
+        match = pattern.fullmatch(custom_id)
+        return match is not None and int(match["pair_id"]) == pair_id
+
+    return await find_recent_message(channel, is_this_kickoff, bot_user)

@@ -11,7 +11,7 @@ from bot.db.models import GuildSettings, Skill
 from bot.domain.skills import DEFAULT_CATALOGUE
 
 
-def _insert_ignoring_conflicts(session: AsyncSession, model: type, rows: list[dict]):
+def insert_ignoring_conflicts(session: AsyncSession, model: type, rows: list[dict]):
     """INSERT ... ON CONFLICT DO NOTHING in the dialect at hand (two processes may race to seed)."""
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     return insert(model).values(rows).on_conflict_do_nothing()
@@ -21,7 +21,7 @@ async def get_or_create_settings(session: AsyncSession, guild_id: int, now: date
     settings = await session.get(GuildSettings, guild_id)
     if settings is None:
         await session.execute(
-            _insert_ignoring_conflicts(
+            insert_ignoring_conflicts(
                 session, GuildSettings, [{"guild_id": guild_id, "created_at": now, "updated_at": now}]
             )
         )
@@ -47,5 +47,5 @@ async def skill_catalogue(session: AsyncSession, guild_id: int) -> list[Skill]:
         }
         for position, s in enumerate(DEFAULT_CATALOGUE)
     ]
-    await session.execute(_insert_ignoring_conflicts(session, Skill, rows))
+    await session.execute(insert_ignoring_conflicts(session, Skill, rows))
     return list((await session.scalars(query)).all())
