@@ -152,12 +152,21 @@ class LogModal(OwnedModal):
         )
         self.form = form
         self.minutes = discord.ui.TextInput(
-            label=t("checkins.field_minutes", form.locale), required=False, max_length=3, placeholder="60"
+            custom_id="minutes",
+            label=t("checkins.field_minutes", form.locale),
+            required=False,
+            max_length=3,
+            placeholder="60",
         )
         self.when = discord.ui.TextInput(
-            label=t("checkins.field_date", form.locale), required=False, max_length=10, placeholder="2026-11-30"
+            custom_id="date",
+            label=t("checkins.field_date", form.locale),
+            required=False,
+            max_length=10,
+            placeholder="2026-11-30",
         )
         self.note = discord.ui.TextInput(
+            custom_id="note",
             label=t("checkins.field_note", form.locale),
             required=False,
             max_length=MAX_NOTE,

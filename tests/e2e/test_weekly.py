@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
+
 from sqlalchemy import select
 
-from bot.db.models import Pair
+from bot.db.models import Pair, WeeklyRun
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import component_id, seed_profiles
 from tests.fake_discord import FakeDiscord
@@ -46,6 +49,17 @@ def weekly_messages(fake: FakeDiscord, pair: Pair, week: str | None = None) -> l
 
 def names_mentor(message, mentor: int, learner: int) -> bool:
     return f"<@{mentor}> est le mentor de <@{learner}>" in message.content
+
+
+async def wait_run_completed(db, guild_id: int, week: date, timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        async with db.session() as session:
+            run = await session.get(WeeklyRun, (guild_id, week))
+        if run is not None and run.completed_at is not None:
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"the run of {week} did not complete"
+        await asyncio.sleep(0.05)
 
 
 async def remind_now(fake, guild, owner) -> str:
@@ -126,3 +140,93 @@ async def test_weekly_roles_alternate_swap_pause_restart_and_catch_up(fake, bot,
     [message] = weekly_messages(fake, second, "2026-12-14")
     assert names_mentor(message, second.member_a_id, second.member_b_id)
     assert weekly_messages(fake, paused) == []
+
+
+async def test_check_ins_nudges_and_reports(fake, bot, db, database_url):
+    guild, owner = await start_program(fake, bot, database_url, members=4)
+    mods = fake.add_text_channel(guild.id, "moderation")
+    setup = await fake.slash_command(
+        guild.id, owner.id, "mentoring-admin", subcommand="setup", options={"moderators-channel": mods}, locale="fr"
+    )
+    await setup.response()
+    active, quiet = await all_pairs(db)
+    await remind_now(fake, guild, owner)
+
+    # `/pair log` by a member: recorded, led by this week's mentor by default, shown to the pair.
+    logged = await fake.slash_command(
+        guild.id,
+        active.member_b_id,
+        "pair",
+        subcommand="log",
+        options={"held": True, "format": "video", "minutes": 45},
+        channel_id=active.channel_id,
+        locale="fr",
+    )
+    answer = await logged.response()
+    assert not answer.ephemeral
+    assert f"menée par <@{active.member_a_id}>" in answer.content and "45 min" in answer.content
+    assert f"<@{active.member_a_id}> 1 · <@{active.member_b_id}> 0" in answer.content
+
+    # Bad input: a future date, someone else's pair, outside a pair channel.
+    future = await fake.slash_command(
+        guild.id,
+        active.member_a_id,
+        "pair",
+        subcommand="log",
+        options={"held": True, "date": "2027-01-01"},
+        channel_id=active.channel_id,
+        locale="fr",
+    )
+    assert "dans le futur" in (await future.response()).content
+    stranger = await fake.slash_command(
+        guild.id, quiet.member_a_id, "pair", subcommand="week", channel_id=active.channel_id, locale="fr"
+    )
+    # (Discord would not even show them the channel; the bot checks anyway.)
+    assert "Seuls les deux membres" in (await stranger.response()).content or stranger.rejected
+    outside = await fake.slash_command(guild.id, active.member_a_id, "pair", subcommand="week", locale="fr")
+    assert "salon privé de ton binôme" in (await outside.response()).content
+
+    # The weekly message's "Log a session" button: menus, then a short form.
+    [weekly] = weekly_messages(fake, active)
+    opened = await fake.click(weekly, component_id(weekly, ":log"), active.member_a_id)
+    form = await opened.response()
+    assert form.ephemeral
+    await fake.select(opened, component_id(opened, ":log:held"), ["yes"], active.member_a_id)
+    await fake.select(opened, component_id(opened, ":log:mode"), ["in_person"], active.member_a_id)
+    modal = await fake.click(opened, component_id(opened, ":log:continue"), active.member_a_id)
+    assert (await modal.response()).type == 9
+    submitted = await fake.submit_modal(modal, {"note": "Atelier SEO"}, active.member_a_id)
+    assert "en personne" in (await submitted.response()).content
+
+    # Three days later: the quiet pair is nudged once, the active one is not.
+    bot.set_time("2026-12-03T16:00:00+00:00")
+    await fake.wait_for(
+        lambda: any("aucune séance notée" in m.content for m in fake.messages(quiet.channel_id)),
+        description="a nudge to the quiet pair",
+    )
+    await bot.stop()
+    await bot.start()
+    assert sum("aucune séance notée" in m.content for m in fake.messages(quiet.channel_id)) == 1
+    assert not any("aucune séance notée" in m.content for m in fake.messages(active.channel_id))
+
+    # Weeks go by without news from the quiet pair: after 3 silent weeks the moderators hear of it
+    # once; and as its first meeting was never planned, it is reminded after two weeks.
+    for week in ("2026-12-07", "2026-12-14", "2026-12-21"):
+        bot.set_time(f"{week}T14:00:30+00:00")
+        await fake.wait_for(lambda week=week: weekly_messages(fake, quiet, week), description=f"the run of {week}")
+    await fake.wait_for(
+        lambda: any("aucune séance" in m.content for m in fake.messages(mods.id)), description="the moderators' report"
+    )
+    await fake.wait_for(
+        lambda: any("🤝" in m.content for m in fake.messages(quiet.channel_id)),
+        description="the first-meeting reminder",
+    )
+    bot.set_time("2026-12-28T14:00:30+00:00")  # one more week: neither is repeated
+    await wait_run_completed(db, guild.id, date(2026, 12, 28))
+    reports = [m.content for m in fake.messages(mods.id) if "aucune séance" in m.content]
+    assert sum(f"<@{quiet.member_a_id}>" in r for r in reports) == 1, "reported once, not every week"
+    # The active pair's last session was in the week of 30 November: its own 3 silent weeks end on
+    # the 28 December run, and that is when (and only when) it is reported.
+    assert sum(f"<@{active.member_a_id}>" in r for r in reports) == 1
+    reminders = [m for m in fake.messages(quiet.channel_id) if "première rencontre" in m.content and "🤝" in m.content]
+    assert len(reminders) == 1
