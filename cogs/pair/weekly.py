@@ -36,22 +36,22 @@ def _mention(user_id: int | None) -> str:
     return f"<@{user_id}>" if user_id else "?"
 
 
-async def _topic_name(bot: Binome, guild_id: int, topic: str | None, locale: str) -> str:
-    if topic is None:
-        return t("weekly.message.free_topic", locale)
-    labels = {skill.key: skill.name(locale) for skill in await bot.membership.catalogue(guild_id)}
-    return labels.get(topic, topic)
+async def skill_labels(bot: Binome, guild_id: int, locale: str) -> dict[str, str]:
+    return {skill.key: skill.name(locale) for skill in await bot.membership.catalogue(guild_id)}
 
 
-async def weekly_message(bot: Binome, pair: Pair, week: PairWeek, locale: str) -> tuple[str, discord.ui.View]:
-    topic = await _topic_name(bot, pair.guild_id, week.topic, locale)
+def topic_name(topic: str | None, labels: dict[str, str], locale: str) -> str:
+    return t("weekly.message.free_topic", locale) if topic is None else labels.get(topic, topic)
+
+
+def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple[str, discord.ui.View]:
     content = t(
         "weekly.message.text",
         locale,
         date=week.week_start.isoformat(),
         mentor=_mention(week.mentor_id),
         learner=_mention(week.learner_id),
-        topic=topic,
+        topic=topic_name(week.topic, labels, locale),
     )
     view = discord.ui.View(timeout=None)
     for action, style in (
@@ -87,7 +87,9 @@ class RunReport:
     paused: int = 0
 
 
-async def _post_week(bot: Binome, guild: discord.Guild, pair: Pair, week: PairWeek, report: RunReport) -> None:
+async def _post_week(
+    bot: Binome, guild: discord.Guild, pair: Pair, week: PairWeek, labels: dict[str, str], report: RunReport
+) -> None:
     action = await bot.weekly.claim_posting(week.id)
     if action is PostAction.NOTHING:
         report.already += 1
@@ -104,7 +106,7 @@ async def _post_week(bot: Binome, guild: discord.Guild, pair: Pair, week: PairWe
         await bot.weekly.mark_posted(week.id, found.id)
         report.already += 1
         return
-    content, view = await weekly_message(bot, pair, week, _guild_locale(bot, guild))
+    content, view = weekly_message(week, labels, _guild_locale(bot, guild))
     try:
         message = await channel.send(content, view=view, allowed_mentions=_pings(pair))
     except discord.HTTPException as exc:
@@ -122,10 +124,11 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
     roster = await bot.weekly.roster(guild.id, week)
     report.paused = sum(1 for entry in roster if entry.week.status == PAUSED_WEEK)
     limit = asyncio.Semaphore(CONCURRENT_POSTS)
+    labels = await skill_labels(bot, guild.id, _guild_locale(bot, guild))
 
     async def post(entry) -> None:
         async with limit:
-            await _post_week(bot, guild, entry.pair, entry.week, report)
+            await _post_week(bot, guild, entry.pair, entry.week, labels, report)
 
     await asyncio.gather(*(post(e) for e in roster if e.week.status not in (PAUSED_WEEK, SKIPPED)))
     now = bot.clock.now()
@@ -204,7 +207,7 @@ async def show_week(interaction: discord.Interaction, pair: Pair) -> None:
     elif week.status == SKIPPED:
         lines = [tr(interaction, "weekly.week.skipped")]
     else:
-        topic = await _topic_name(bot, pair.guild_id, week.topic, locale)
+        topic = topic_name(week.topic, await skill_labels(bot, pair.guild_id, locale), locale)
         lines = [
             tr(
                 interaction,
@@ -231,7 +234,7 @@ async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
     partner = pair.partner_of(interaction.user.id)
     # What the week would look like swapped: the current learner leads.
     topic_keys = pair.a_teaches_b if week.learner_id == pair.member_a_id else pair.b_teaches_a
-    topic = await _topic_name(bot, pair.guild_id, topic_keys[0] if topic_keys else None, locale)
+    topic = topic_name(topic_keys[0] if topic_keys else None, await skill_labels(bot, pair.guild_id, locale), locale)
     text = t(
         "weekly.swap.proposal",
         locale,
@@ -314,7 +317,8 @@ class SwapAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], t
         outcome, week = await bot.weekly.accept_swap(pair, self.week_id, interaction.user.id)
         if outcome is not SwapOutcome.SWAPPED or week is None:
             raise UserError(f"weekly.swap.{outcome.value}")
-        topic = await _topic_name(bot, pair.guild_id, week.topic, locale_of(interaction))
+        locale = locale_of(interaction)
+        topic = topic_name(week.topic, await skill_labels(bot, pair.guild_id, locale), locale)
         text = tr(
             interaction,
             "weekly.swap.done",
