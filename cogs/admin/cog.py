@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import discord
@@ -7,8 +8,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import moderator_only
+from bot.domain.profiles import canonical_timezone
 from bot.i18n import t
-from bot.interactions import locale_of, reply
+from bot.interactions import UserError, locale_of, reply
 from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
 from bot.translator import cmd
 from cogs.admin.pairing_commands import run_match, run_pair, run_unpair
@@ -17,6 +19,7 @@ from cogs.pair import weekly
 if TYPE_CHECKING:
     from bot.bot import Binome
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_CATEGORY_NAME = 90  # Discord allows 100; room is kept for the " 2", " 3" overflow suffix
 
 
@@ -32,7 +35,19 @@ def describe_config(config: GuildConfig, locale: str) -> str:
         category=config.pair_category_name,
         archive_mode=t(f"admin.setup.mode_{config.archive_mode}", locale),
         language=language,
+        weekday=t(f"commands.admin.setup.weekday.{WEEKDAYS[config.nudge_weekday]}", locale),
+        time=config.nudge_time,
+        timezone=config.timezone,
+        cycle_months=config.cycle_months,
     )
+
+
+def parse_time(text: str) -> str:
+    """ "9:30" or "09:30" → "09:30"; anything else is refused."""
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
+    if match is None:
+        raise UserError("admin.setup.bad_time", value=text)
+    return f"{int(match[1]):02d}:{match[2]}"
 
 
 @app_commands.guild_only()
@@ -53,6 +68,10 @@ class Admin(
         pair_category=cmd("admin.setup.pair_category.name"),
         archive_mode=cmd("admin.setup.archive_mode.name"),
         language=cmd("admin.setup.language.name"),
+        weekday=cmd("admin.setup.weekday.name"),
+        time=cmd("admin.setup.time.name"),
+        timezone=cmd("admin.setup.timezone.name"),
+        cycle_months=cmd("admin.setup.cycle_months.name"),
     )
     @app_commands.describe(
         moderator_role=cmd("admin.setup.moderator_role.description"),
@@ -61,6 +80,10 @@ class Admin(
         pair_category=cmd("admin.setup.pair_category.description"),
         archive_mode=cmd("admin.setup.archive_mode.description"),
         language=cmd("admin.setup.language.description"),
+        weekday=cmd("admin.setup.weekday.description"),
+        time=cmd("admin.setup.time.description"),
+        timezone=cmd("admin.setup.timezone.description"),
+        cycle_months=cmd("admin.setup.cycle_months.description"),
     )
     @app_commands.choices(
         archive_mode=[
@@ -70,6 +93,9 @@ class Admin(
         language=[
             app_commands.Choice(name="Français", value="fr"),
             app_commands.Choice(name="English", value="en"),
+        ],
+        weekday=[
+            app_commands.Choice(name=cmd(f"admin.setup.weekday.{day}"), value=n) for n, day in enumerate(WEEKDAYS)
         ],
     )
     @moderator_only
@@ -82,6 +108,10 @@ class Admin(
         pair_category: app_commands.Range[str, 1, MAX_CATEGORY_NAME] | None = None,
         archive_mode: app_commands.Choice[str] | None = None,
         language: app_commands.Choice[str] | None = None,
+        weekday: app_commands.Choice[int] | None = None,
+        time: app_commands.Range[str, 4, 5] | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        cycle_months: app_commands.Range[int, 1, 24] | None = None,
     ) -> None:
         """Show the program's settings, or change the ones given."""
         assert interaction.guild_id is not None
@@ -98,6 +128,17 @@ class Admin(
             changes["archive_mode"] = archive_mode.value
         if language is not None:
             changes["locale"] = language.value
+        if weekday is not None:
+            changes["nudge_weekday"] = weekday.value
+        if time is not None:
+            changes["nudge_time"] = parse_time(time)
+        if timezone is not None:
+            zone = canonical_timezone(timezone)
+            if zone is None:
+                raise UserError("admin.setup.bad_timezone", value=timezone)
+            changes["timezone"] = zone
+        if cycle_months is not None:
+            changes["cycle_months"] = cycle_months
         configs = self.bot.guild_configs
         if changes:
             config = await configs.update(interaction.guild_id, **changes)
