@@ -1,0 +1,63 @@
+from datetime import UTC, datetime
+
+from bot.db.models import MatchRound
+from bot.services.membership import SkillLabel
+from cogs.admin.rounds_view import LINES_PER_PAGE, page_count, preview_embed, preview_lines, preview_view
+
+CATALOGUE = [
+    SkillLabel("seo", "web", "SEO", "Référencement (SEO)"),
+    SkillLabel("finance", "business", "Finance", "Finance"),
+]
+
+
+def round_with(pairs: int, unmatched: list[tuple[int, str]]) -> MatchRound:
+    return MatchRound(
+        id=7,
+        guild_id=1,
+        status="preview",
+        seed=0,
+        created_by=1,
+        created_at=datetime.now(UTC),
+        proposal={
+            "pairs": [
+                {
+                    "a": 100 + i,
+                    "b": 200 + i,
+                    "a_teaches_b": ["seo"],
+                    "b_teaches_a": ["finance"],
+                    "same_city": i % 2 == 0,
+                }
+                for i in range(pairs)
+            ],
+            "unmatched": [{"user_id": user, "reason": reason} for user, reason in unmatched],
+        },
+    )
+
+
+def test_a_long_proposal_is_paginated_with_reasons():
+    round_ = round_with(30, [(999, "odd_one_out"), (998, "no_common_language")])
+    lines = preview_lines(round_, CATALOGUE, "en")
+    assert len(lines) == 30 + 1 + 2
+    assert "<@100> → <@200>: SEO · <@200> → <@100>: Finance" in lines[0] and "same city" in lines[0]
+    assert lines[-2] == "• <@999>: odd one out (first in line next round)"
+    pages = page_count(lines)
+    assert pages == -(-33 // LINES_PER_PAGE) == 3
+    last = preview_embed(round_, lines, pages - 1, "en")
+    assert "no reciprocal partner speaks a common language" in last.description
+    assert last.footer.text == "Page 3/3 · 30 pair(s) · 2 not matched"
+    assert all(len(preview_embed(round_, lines, page, "fr").description) <= 4096 for page in range(pages))
+
+
+def test_buttons_page_and_only_offer_confirm_when_there_are_pairs():
+    round_ = round_with(30, [])
+    view = preview_view(round_, pages=3, page=0, locale="fr")
+    ids = [item.item.custom_id for item in view.children]
+    assert ids == [
+        "binome:round:7:page:0",
+        "binome:round:7:page:1",
+        "binome:round:7:confirm:0",
+        "binome:round:7:cancel:0",
+    ]
+    assert view.children[0].item.disabled and not view.children[1].item.disabled
+    empty = preview_view(round_with(0, [(5, "no_reciprocal_partner")]), pages=1, page=0, locale="fr")
+    assert [item.item.custom_id for item in empty.children] == ["binome:round:7:cancel:0"]
