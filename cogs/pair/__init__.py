@@ -17,4 +17,5 @@ async def setup(bot: Binome) -> None:
     for feature in (charter, checkins, ending, weekly):
         bot.add_dynamic_items(*feature.DYNAMIC_ITEMS)
     await bot.add_cog(PairCommands(bot))
+    bot.scheduler.add_check("cycles", ending.cycle_check(bot))
     bot.scheduler.add_check("weekly", functools.partial(weekly.weekly_check, bot))

@@ -1,13 +1,16 @@
-"""Placeholder: being written (see the `/pair` cog for the functions it must provide)."""
+"""Ending a pair and the cycle check-ins: what the `/pair` cog and its setup use.
+
+- `ending_flow`: `/pair end`, the proposal's Confirm / Withdraw, the members' feedback once ended;
+- `cycles`: the mid-cycle and end-of-cycle check-ins (scheduled) and their buttons.
+"""
 
 from __future__ import annotations
 
 import discord
 
-from bot.db.models import Pair
+from cogs.pair.cycles import CycleButton, cycle_check
+from cogs.pair.ending_flow import EndButton, propose_end
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem], ...] = ()
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem], ...] = (EndButton, CycleButton)
 
-
-async def propose_end(interaction: discord.Interaction, pair: Pair) -> None:
-    raise NotImplementedError
+__all__ = ["DYNAMIC_ITEMS", "CycleButton", "EndButton", "cycle_check", "propose_end"]
