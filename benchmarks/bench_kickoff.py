@@ -40,13 +40,7 @@ async def main(pairs: int, channel_limit: tuple[int, float]) -> None:
             general = fake.add_text_channel(guild.id, "general")
             owner = fake.member(guild.id, guild.owner_id)
             members = [fake.add_member(guild.id, name=f"m{i}").id for i in range(2 * pairs)]
-            bot = BotProcess(
-                api_base_url=fake.api_base_url,
-                gateway_url=fake.gateway_url,
-                token=fake.token,
-                database_url=database_url,
-                workdir=workdir,
-            )
+            bot = BotProcess.for_fake(fake, database_url, workdir)
             await bot.migrate()
             await seed_profiles(database_url, guild.id, members)
             await bot.start(timeout=60)

@@ -87,13 +87,7 @@ async def main(members: int, requests: int) -> None:
             fake.add_text_channel(guild.id, "general")
             started = time.perf_counter()
             users = [fake.add_member(guild.id, name=f"member{i}", locale="fr").id for i in range(members)]
-            bot = BotProcess(
-                api_base_url=fake.api_base_url,
-                gateway_url=fake.gateway_url,
-                token=fake.token,
-                database_url=database_url,
-                workdir=workdir,
-            )
+            bot = BotProcess.for_fake(fake, database_url, workdir)
             await bot.migrate()
             await seed(database_url, guild.id, users)
             print(f"seeded {members:,} members in {time.perf_counter() - started:.1f} s")

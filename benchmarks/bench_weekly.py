@@ -69,14 +69,7 @@ async def main(pairs: int, guilds: int) -> None:
         workdir = Path(tmp)
         database_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
         async with FakeDiscord(rate_limits=True, global_per_second=GLOBAL_PER_SECOND) as fake:
-            bot = BotProcess(
-                api_base_url=fake.api_base_url,
-                gateway_url=fake.gateway_url,
-                token=fake.token,
-                database_url=database_url,
-                workdir=workdir,
-                extra_env={"BINOME_TICK_SECONDS": "0.2"},
-            )
+            bot = BotProcess.for_fake(fake, database_url, workdir, BINOME_TICK_SECONDS="0.2")
             await bot.migrate()
             all_channels: list[int] = []
             for number in range(guilds):

@@ -13,17 +13,15 @@ from bot.interactions import UserError, binome
 async def pair_here(interaction: discord.Interaction, *, moderators_too: bool = False) -> Pair:
     """The active pair whose channel this is, used by one of its two members (or a moderator)."""
     pair = await binome(interaction).pairs.by_channel(interaction.channel_id or 0)
-    if pair is None or pair.guild_id != interaction.guild_id:
-        raise UserError("pair.errors.not_a_pair_channel")
-    await ensure_member(interaction, pair, moderators_too=moderators_too)
-    if pair.status != ACTIVE:
-        raise UserError("pair.errors.pair_not_active")
-    return pair
+    return await _checked(interaction, pair, moderators_too)
 
 
 async def pair_by_id(interaction: discord.Interaction, pair_id: int, *, moderators_too: bool = False) -> Pair:
     """The pair a persistent button names, checked like `pair_here`."""
-    pair = await binome(interaction).pairs.get(pair_id)
+    return await _checked(interaction, await binome(interaction).pairs.get(pair_id), moderators_too)
+
+
+async def _checked(interaction: discord.Interaction, pair: Pair | None, moderators_too: bool) -> Pair:
     if pair is None or pair.guild_id != interaction.guild_id:
         raise UserError("pair.errors.not_a_pair_channel")
     await ensure_member(interaction, pair, moderators_too=moderators_too)

@@ -8,25 +8,11 @@ from bot.domain.profiles import ProfileDraft
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
+from tests.helpers import BUSINESS_DRAFT, WEB_DRAFT
 
 GUILD, MOD = 7, 1
 
-WEB = ProfileDraft(
-    teaches={"seo", "social-media"},
-    learns={"finance", "sales"},
-    languages={"fr"},
-    timezone="Europe/Paris",
-    city="Lyon",
-    in_person_ok=True,
-)
-BUSINESS = ProfileDraft(
-    teaches={"finance", "sales"},
-    learns={"seo", "social-media"},
-    languages={"fr"},
-    timezone="Europe/Paris",
-    city="Lyon",
-    in_person_ok=True,
-)
+WEB, BUSINESS = WEB_DRAFT, BUSINESS_DRAFT
 
 
 async def onboard(database, clock, **drafts: ProfileDraft) -> dict[str, int]:

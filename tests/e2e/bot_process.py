@@ -7,8 +7,12 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from tests.fake_discord import FakeDiscord
 
 READY_LINE = "Binôme ready"
 
@@ -39,6 +43,18 @@ class BotProcess:
         }
         self.process: asyncio.subprocess.Process | None = None
         self._log_offset = 0
+
+    @classmethod
+    def for_fake(cls, fake: FakeDiscord, database_url: str, workdir: Path, **extra_env: str) -> BotProcess:
+        """A bot pointed at the local fake Discord."""
+        return cls(
+            api_base_url=fake.api_base_url,
+            gateway_url=fake.gateway_url,
+            token=fake.token,
+            database_url=database_url,
+            workdir=workdir,
+            extra_env=extra_env,
+        )
 
     async def migrate(self) -> None:
         await self._run_to_end("db", "upgrade")

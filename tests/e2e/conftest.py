@@ -29,13 +29,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
 @pytest.fixture
 async def bot(fake: FakeDiscord, database_url: str, tmp_path) -> AsyncIterator[BotProcess]:
     """The bot process, migrated but not started: each test decides when (after building its guild)."""
-    process = BotProcess(
-        api_base_url=fake.api_base_url,
-        gateway_url=fake.gateway_url,
-        token=fake.token,
-        database_url=database_url,
-        workdir=tmp_path,
-    )
+    process = BotProcess.for_fake(fake, database_url, tmp_path)
     await process.migrate()
     try:
         yield process

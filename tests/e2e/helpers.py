@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from bot.clock import SystemClock
 from bot.db.engine import Database
-from bot.domain.profiles import ProfileDraft
 from bot.services.membership import Membership
 from tests.fake_discord.interactions import Interaction
+from tests.helpers import BUSINESS_DRAFT, WEB_DRAFT
+
+T = TypeVar("T")
 
 
 def component_id(source, suffix: str) -> str:
@@ -60,24 +66,6 @@ async def join(
     return command, submitted
 
 
-WEB_DRAFT = ProfileDraft(
-    teaches={"seo", "social-media"},
-    learns={"finance", "sales"},
-    languages={"fr"},
-    timezone="Europe/Paris",
-    city="Lyon",
-    in_person_ok=True,
-)
-BUSINESS_DRAFT = ProfileDraft(
-    teaches={"finance", "sales"},
-    learns={"seo", "social-media"},
-    languages={"fr"},
-    timezone="Europe/Paris",
-    city="Lyon",
-    in_person_ok=True,
-)
-
-
 async def seed_profiles(database_url: str, guild_id: int, user_ids: list[int]) -> None:
     """Onboard many members at once, straight through the membership service (alternating web and
     business profiles), for tests about what happens after onboarding."""
@@ -89,3 +77,13 @@ async def seed_profiles(database_url: str, guild_id: int, user_ids: list[int]) -
             assert outcome.saved, outcome.issues
     finally:
         await db.close()
+
+
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 10, what: str = "the condition") -> T:
+    """Poll the async `check()` (e.g. a database read) until it returns something truthy."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (result := await check()):
+        assert loop.time() < deadline, f"timed out after {timeout} s waiting for {what}"
+        await asyncio.sleep(0.05)
+    return result

@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Pair
-from tests.e2e.helpers import component_id, join
+from tests.conftest import fresh_database_url
+from tests.e2e.bot_process import BotProcess
+from tests.e2e.helpers import component_id, eventually, join
 from tests.fake_discord import FakeDiscord, Perm
 
 WEB = {"teach": ("seo", "social-media"), "learn": ("finance", "sales")}
@@ -137,16 +139,7 @@ async def test_a_crash_mid_launch_is_resumed_without_duplicates(tmp_path):
     async with FakeDiscord(
         rate_limits=True, route_limits={"POST /guilds/{guild_id}/channels": (3, 8.0)}, default_route_limit=None
     ) as fake:
-        from tests.conftest import fresh_database_url
-        from tests.e2e.bot_process import BotProcess
-
-        bot = BotProcess(
-            api_base_url=fake.api_base_url,
-            gateway_url=fake.gateway_url,
-            token=fake.token,
-            database_url=await fresh_database_url("sqlite", tmp_path),
-            workdir=tmp_path,
-        )
+        bot = BotProcess.for_fake(fake, await fresh_database_url("sqlite", tmp_path), tmp_path)
         await bot.migrate()
         try:
             guild, general, _, _, owner, _ = await program(fake, bot)
@@ -232,6 +225,11 @@ async def test_a_pair_channel_deleted_by_hand_is_recreated(fake, bot, db):
         description="a new pair channel",
     )
     assert any("supprimé à la main" in m.content for m in fake.messages(mods_channel.id))
-    async with db.session() as session:
-        pair = (await session.scalars(select(Pair))).one()
-    assert pair.status == "active" and pair.channel_id == pair_channels(fake, guild)[0].id
+
+    async def relaunched() -> Pair | None:
+        async with db.session() as session:
+            pair = (await session.scalars(select(Pair))).one()
+        return pair if pair.status == "active" else None
+
+    pair = await eventually(relaunched, what="the pair active again")
+    assert pair.channel_id == pair_channels(fake, guild)[0].id
