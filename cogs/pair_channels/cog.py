@@ -44,7 +44,11 @@ class PairKickoffButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], 
             recorded = await binome(interaction).pairs.first_meeting_planned(pair.id)
             await reply_key(interaction, "pairs.first_meeting.noted" if recorded else "pairs.first_meeting.already")
         else:
-            await reply_key(interaction, "pairs.charter_hint")
+            # Imported here: the /pair extension itself relies on this one (launching, ending pairs).
+            from cogs.pair.charter import open_charter
+            from cogs.pair.context import pair_by_id
+
+            await open_charter(interaction, await pair_by_id(interaction, pair.id))
 
 
 class PairChannels(commands.Cog):
