@@ -8,6 +8,7 @@ import discord
 from discord.ext import commands
 
 from bot.db.models import Pair
+from bot.db.repositories.pairs import ACTIVE
 from bot.i18n import t
 from bot.interactions import binome, reply_key
 from bot.services.guild_config import DELETE
@@ -62,7 +63,14 @@ class PairChannels(commands.Cog):
         # on_ready fires again after a reconnect; resuming once per process is enough.
         if not self._resumed:
             self._resumed = True
+            await self._notice_channels_deleted_while_offline()
             await self.launcher.resume_unfinished()
+
+    async def _notice_channels_deleted_while_offline(self) -> None:
+        for guild in self.bot.guilds:
+            for pair in await self.bot.pairs.open_pairs(guild.id):
+                if pair.status == ACTIVE and guild.get_channel(pair.channel_id or 0) is None:
+                    await self._channel_gone(guild, pair, str(pair.channel_id), relaunch_now=False)
 
     # --- ending a pair -----------------------------------------------------------------------
 
@@ -132,12 +140,15 @@ class PairChannels(commands.Cog):
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         self.launcher.forget_channel(channel.guild.id, channel.id)
         pair = await self.bot.pairs.by_channel(channel.id)
-        if pair is None:
-            return
+        if pair is not None:
+            await self._channel_gone(channel.guild, pair, channel.name, relaunch_now=True)
+
+    async def _channel_gone(self, guild: discord.Guild, pair: Pair, channel_name: str, *, relaunch_now: bool) -> None:
+        """A pair channel was deleted by hand: tell the moderators; an open pair gets a new channel."""
         relaunch = await self.bot.pairs.channel_lost(pair.id)
-        locale = self.bot.guild_locale(channel.guild.id, str(channel.guild.preferred_locale))
+        locale = self.bot.guild_locale(guild.id, str(guild.preferred_locale))
         members = " & ".join(f"<@{m}>" for m in pair.members() if m) or "?"
         key = "pairs.channel_deleted.recreated" if relaunch else "pairs.channel_deleted.noted"
-        await self.tell_moderators(channel.guild, t(key, locale, channel=channel.name, members=members))
-        if relaunch is not None:
-            await self.launcher.launch(channel.guild, [pair.id])
+        await self.tell_moderators(guild, t(key, locale, channel=channel_name, members=members))
+        if relaunch is not None and relaunch_now:
+            await self.launcher.launch(guild, [pair.id])  # (at start-up, resume_unfinished does it)

@@ -233,3 +233,17 @@ async def test_a_pair_channel_deleted_by_hand_is_recreated(fake, bot, db):
 
     pair = await eventually(relaunched, what="the pair active again")
     assert pair.channel_id == pair_channels(fake, guild)[0].id
+
+    # Deleted while the bot was offline: noticed at start-up, reported, recreated.
+    await bot.stop()
+    fake.delete_channel(pair.channel_id)
+    await bot.start()
+    await fake.wait_for(
+        lambda: (
+            len(pair_channels(fake, guild)) == 1
+            and pair_channels(fake, guild)[0].id != pair.channel_id
+            and kickoffs(fake, pair_channels(fake, guild)[0])
+        ),
+        description="the channel recreated after a restart",
+    )
+    assert sum("supprimé à la main" in m.content for m in fake.messages(mods_channel.id)) == 2
