@@ -16,6 +16,8 @@ from bot.errors import BinomeTree
 from bot.i18n import supported_locale
 from bot.interactions import reply_key
 from bot.scheduler import Scheduler
+from bot.services.charters import Charters
+from bot.services.ending import PairEnding
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
@@ -63,6 +65,8 @@ class Binome(commands.Bot):
         self.pairs = PairService(db, clock)
         self.rounds = MatchingRounds(db, clock)
         self.weekly = WeeklyService(db, clock)
+        self.charters = Charters(db, clock)
+        self.ending = PairEnding(db, clock)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
 
     async def setup_hook(self) -> None:
@@ -72,6 +76,10 @@ class Binome(commands.Bot):
             await self.load_extension(extension)
             log.info("loaded %s", extension)
         await sync_commands(self)
+
+    def server_locale(self, guild: discord.Guild) -> str:
+        """The language of what everyone in a server reads (pair channels, moderators' messages)."""
+        return self.guild_locale(guild.id, str(guild.preferred_locale))
 
     def guild_locale(self, guild_id: int | None, discord_guild_locale: str | None = None) -> str:
         """The language the server configured, else the server's Discord locale, else the default."""
@@ -86,7 +94,7 @@ class Binome(commands.Bot):
         log.info("Binôme ready as %s in %d guild(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        self.scheduler.shutdown()
+        await self.scheduler.shutdown()
         await super().close()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:

@@ -3,6 +3,7 @@ and the errors a command raises to tell the member something went wrong on their
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -21,6 +22,20 @@ class UserError(app_commands.AppCommandError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+def mention(user_id: int | None) -> str:
+    """A user mention (renders as the name; pings only if the message's AllowedMentions say so)."""
+    return f"<@{user_id}>" if user_id else "?"
+
+
+def mention_all(user_ids: Iterable[int | None]) -> str:
+    return " & ".join(mention(u) for u in user_ids if u) or "?"
+
+
+def pings(*user_ids: int | None) -> discord.AllowedMentions:
+    """AllowedMentions that ping exactly these users (never @everyone or roles)."""
+    return discord.AllowedMentions(users=[discord.Object(id=u) for u in user_ids if u])
 
 
 def binome(interaction: discord.Interaction) -> Binome:

@@ -20,7 +20,7 @@ async def dm_member(bot: Binome, guild: discord.Guild, user_id: int, key: str, *
     member = guild.get_member(user_id)
     if member is None:
         return False
-    locale = bot.guild_locale(guild.id, str(guild.preferred_locale))
+    locale = bot.server_locale(guild)
     try:
         await member.send(t(key, locale, guild=guild.name, **params))
         return True

@@ -64,7 +64,16 @@ class Scheduler:
                 except Exception:
                     log.exception("scheduled check %s failed; it will be retried at the next tick", name)
 
-    def shutdown(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+    async def shutdown(self, grace_seconds: float = 5.0) -> None:
+        """Stop ticking; let a tick in progress finish (a half-run check is retried, but a cancelled
+        database commit can hang the process) for up to `grace_seconds`."""
+        if self._scheduler is None:
+            return
+        self._scheduler.pause()
+        try:
+            async with asyncio.timeout(grace_seconds), self._lock:
+                pass
+        except TimeoutError:
+            log.warning("a scheduled check was still running at shutdown; it will be resumed at the next start")
+        self._scheduler.shutdown(wait=False)
+        self._scheduler = None

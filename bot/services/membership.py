@@ -12,17 +12,7 @@ from bot.db.engine import Database
 from bot.db.models import MemberProfile, Skill
 from bot.db.repositories import guilds, pairs, profiles
 from bot.domain.profiles import Issue, ProfileDraft, clean, language_problems, skill_problems, validate
-
-
-@dataclass(frozen=True, slots=True)
-class SkillLabel:
-    key: str
-    side: str
-    name_en: str
-    name_fr: str
-
-    def name(self, locale: str) -> str:
-        return self.name_fr if locale == "fr" else self.name_en
+from bot.domain.skills import SkillSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +25,8 @@ class SaveOutcome:
         return not self.issues
 
 
-def _label(skill: Skill) -> SkillLabel:
-    return SkillLabel(skill.key, skill.side, skill.name_en, skill.name_fr)
+def _label(skill: Skill) -> SkillSpec:
+    return SkillSpec(skill.key, skill.side, skill.name_en, skill.name_fr)
 
 
 class Membership:
@@ -44,7 +34,7 @@ class Membership:
         self._db = db
         self._clock = clock
 
-    async def catalogue(self, guild_id: int) -> list[SkillLabel]:
+    async def catalogue(self, guild_id: int) -> list[SkillSpec]:
         async with self._db.session() as session:
             await guilds.get_or_create_settings(session, guild_id, self._clock.now())
             return [_label(skill) for skill in await guilds.skill_catalogue(session, guild_id)]
@@ -58,7 +48,7 @@ class Membership:
         return profiles.draft_of(profile) if profile else None
 
     @staticmethod
-    def first_step_issues(draft: ProfileDraft, catalogue: list[SkillLabel]) -> list[Issue]:
+    def first_step_issues(draft: ProfileDraft, catalogue: list[SkillSpec]) -> list[Issue]:
         """Problems with what the menus hold, before asking for the free-text part."""
         return skill_problems(draft.teaches, draft.learns, [s.key for s in catalogue]) + language_problems(
             draft.languages

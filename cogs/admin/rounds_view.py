@@ -14,10 +14,10 @@ import discord
 
 from bot.checks import is_moderator
 from bot.db.models import MatchRound
+from bot.domain.skills import SkillSpec
 from bot.i18n import t
 from bot.interactions import binome, locale_of, reply_key, tr
 from bot.notify import dm_member
-from bot.services.membership import SkillLabel
 from bot.services.rounds import PREVIEW
 from bot.ui import GuardedItem
 from cogs.admin.preflight import channel_problem
@@ -34,7 +34,7 @@ def _names(keys: list[str], labels: dict[str, str]) -> str:
     return ", ".join(labels.get(key, key) for key in keys)
 
 
-def preview_lines(round_: MatchRound, catalogue: list[SkillLabel], locale: str) -> list[str]:
+def preview_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str) -> list[str]:
     labels = {skill.key: skill.name(locale) for skill in catalogue}
     lines = []
     for number, pair in enumerate(round_.proposal["pairs"], start=1):

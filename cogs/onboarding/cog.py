@@ -41,7 +41,7 @@ class Onboarding(
     async def on_member_join(self, member: discord.Member) -> None:
         if member.bot:
             return
-        locale = self.bot.guild_locale(member.guild.id, str(member.guild.preferred_locale))
+        locale = self.bot.server_locale(member.guild)
         try:
             await member.send(t("onboarding.welcome.text", locale, guild=member.guild.name))
             return

@@ -20,9 +20,10 @@ from bot.domain.profiles import (
     Issue,
     ProfileDraft,
 )
+from bot.domain.skills import SkillSpec
 from bot.i18n import t
 from bot.interactions import reply
-from bot.services.membership import Membership, SkillLabel
+from bot.services.membership import Membership
 from bot.ui import OwnedModal, OwnedView, temporary_id
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class JoinView(OwnedView):
         guild_id: int,
         owner_id: int,
         locale: str,
-        catalogue: list[SkillLabel],
+        catalogue: list[SkillSpec],
         draft: ProfileDraft,
         is_update: bool,
     ) -> None:

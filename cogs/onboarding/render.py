@@ -3,14 +3,14 @@ from __future__ import annotations
 import discord
 
 from bot.db.models import MemberProfile
+from bot.domain.skills import SkillSpec
 from bot.i18n import t
-from bot.services.membership import SkillLabel
 
 BRAND_COLOUR = discord.Colour(0x3B82F6)
 
 
 def profile_embed(
-    profile: MemberProfile, display_name: str, catalogue: list[SkillLabel], locale: str, *, full: bool
+    profile: MemberProfile, display_name: str, catalogue: list[SkillSpec], locale: str, *, full: bool
 ) -> discord.Embed:
     """The member's profile; `full` adds the private part (only ever shown to the member)."""
     names = {skill.key: skill.name(locale) for skill in catalogue}

@@ -22,7 +22,7 @@ from bot.db.models import Charter, Pair
 from bot.domain.charter import FRAME_PARTS, MAX_NOTE, clean
 from bot.i18n import t
 from bot.interactions import UserError, binome, locale_of, reply, reply_key, tr
-from bot.services.charters import Charters, Signature, is_signed
+from bot.services.charters import Signature, is_signed
 from bot.ui import GuardedItem
 from cogs.pair.charter_modals import frame_modal, goal_modal, objectives_modal
 from cogs.pair.charter_render import (
@@ -47,15 +47,6 @@ CHARTER_PATTERN = r"binome:charter:(?P<pair_id>\d+):(?P<action>frame|objectives|
 # One panel refresh at a time per pair, each rendering what is stored when it runs: the last edit
 # of the panel always shows the latest state, even when both members act at the same moment.
 _panel_locks: dict[int, asyncio.Lock] = {}
-
-
-def charters(bot: Binome) -> Charters:
-    return Charters(bot.db, bot.clock)
-
-
-def channel_locale(bot: Binome, guild: discord.Guild) -> str:
-    """The language of what the pair channel shows to both (the server's)."""
-    return bot.guild_locale(guild.id, str(guild.preferred_locale))
 
 
 def names_in(guild: discord.Guild, locale: str) -> NameOf:
@@ -124,13 +115,13 @@ async def refresh_panel(
     channel = _pair_channel(guild, pair)
     if channel is None:
         return None
-    service = charters(bot)
+    service = bot.charters
     lock = _panel_locks.setdefault(pair.id, asyncio.Lock())
     async with lock:
         charter = await service.get(pair.id) or await service.get_or_create(pair.id)  # the latest state
         if charter.panel_message_id is None and not repost:
             return None
-        locale = channel_locale(bot, guild)
+        locale = bot.server_locale(guild)
         embed = panel_embed(charter, pair, names_in(guild, locale), locale)
         view = panel_view(pair.id, locale)
         if charter.panel_message_id is not None and not repost:
@@ -158,14 +149,14 @@ async def _refresh_quietly(bot: Binome, guild: discord.Guild, pair: Pair) -> Non
 async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
     """Post the charter both signed in the pair channel and pin it (unpinning an earlier signed
     version). Returns the message key telling the signer how it went."""
-    service = charters(bot)
+    service = bot.charters
     charter = await service.get(pair.id)
     channel = _pair_channel(guild, pair)
     if charter is None or not is_signed(charter):
         return "charter.sign.changed_meanwhile"
     if channel is None:
         return "charter.sign.not_posted"
-    locale = channel_locale(bot, guild)
+    locale = bot.server_locale(guild)
     members = [m for m in pair.members() if m]
     try:
         message = await channel.send(
@@ -205,7 +196,7 @@ async def open_charter(interaction: discord.Interaction, pair: Pair) -> None:
 
 
 async def open_form(interaction: discord.Interaction, pair: Pair, action: str) -> None:
-    charter = await charters(binome(interaction)).get_or_create(pair.id)
+    charter = await binome(interaction).charters.get_or_create(pair.id)
     locale, user_id = locale_of(interaction), interaction.user.id
     save = partial(save_form, pair.id, action)
     if action == "frame":
@@ -224,7 +215,7 @@ async def save_form(pair_id: int, action: str, interaction: discord.Interaction,
     await interaction.response.defer(ephemeral=True, thinking=True)
     pair = await pair_by_id(interaction, pair_id)  # still one of the two, of a pair still active
     bot = binome(interaction)
-    service = charters(bot)
+    service = bot.charters
     if action == "frame":
         edit = await service.update_frame(pair.id, values)
     elif action == "objectives":
@@ -249,7 +240,7 @@ async def save_form(pair_id: int, action: str, interaction: discord.Interaction,
             pair,
             "charter.signatures_cleared",
             member=mention(interaction.user.id),
-            part=t(f"charter.buttons.{action}", channel_locale(bot, guild)),
+            part=t(f"charter.buttons.{action}", bot.server_locale(guild)),
         )
     await reply(interaction, text)
 
@@ -259,7 +250,7 @@ async def _tell_pair(bot: Binome, guild: discord.Guild, pair: Pair, key: str, **
     if channel is None:
         return
     try:
-        await channel.send(t(key, channel_locale(bot, guild), **params))  # mentions shown, nobody pinged
+        await channel.send(t(key, bot.server_locale(guild), **params))  # mentions shown, nobody pinged
     except discord.HTTPException as exc:
         log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
 
@@ -269,7 +260,7 @@ async def sign(interaction: discord.Interaction, pair: Pair) -> None:
     guild = interaction.guild
     assert guild is not None
     bot = binome(interaction)
-    outcome = await charters(bot).sign(pair.id, interaction.user.id)
+    outcome = await bot.charters.sign(pair.id, interaction.user.id)
     if outcome.result is Signature.ALREADY_SIGNED:
         if is_signed(outcome.charter) and outcome.charter.pinned_message_id is None:
             # Both signed but the charter never made it to the channel (Discord failed): try again.
@@ -297,7 +288,7 @@ async def show_or_update_goal(
     progress and/or note, tell the channel, refresh the panel. The goal's text is changed through
     the charter: it is part of what both signed."""
     bot = binome(interaction)
-    service = charters(bot)
+    service = bot.charters
     charter: Charter | None = await service.get(pair.id)
     if charter is None or not charter.shared_goal.strip():
         raise UserError("charter.goal.none")
@@ -311,7 +302,7 @@ async def show_or_update_goal(
     guild = interaction.guild
     assert guild is not None and edit.charter is not None
     await _refresh_quietly(bot, guild, pair)
-    locale = channel_locale(bot, guild)
+    locale = bot.server_locale(guild)
     await reply(
         interaction,
         t("charter.goal.updated", locale, member=mention(interaction.user.id)),

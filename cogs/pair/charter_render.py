@@ -10,6 +10,7 @@ import discord
 from bot.db.models import Charter, Pair
 from bot.domain.charter import FRAME_PARTS, TooLong
 from bot.i18n import t
+from bot.interactions import mention
 
 PROGRESS_CELLS = 10
 COLOUR_DRAFT = discord.Colour.blurple()
@@ -17,10 +18,6 @@ COLOUR_SIGNED = discord.Colour.green()
 
 # Who a member is, as text that renders in embed field names (mentions do not render there).
 NameOf = Callable[[int | None], str]
-
-
-def mention(user_id: int | None) -> str:
-    return f"<@{user_id}>" if user_id else "?"
 
 
 def _when(moment) -> str:

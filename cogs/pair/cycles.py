@@ -23,12 +23,12 @@ import discord
 
 from bot.domain.cycles import Stage, cycle_key, cycle_moments
 from bot.i18n import t
-from bot.interactions import UserError, binome, reply_key
+from bot.interactions import UserError, binome, mention, pings, reply_key
 from bot.services.ending import Continuation, DuePrompt
-from bot.ui import GuardedItem
+from bot.ui import GuardedItem, find_recent_message
 from cogs.pair import charter
 from cogs.pair.context import pair_by_id
-from cogs.pair.ending_flow import guild_locale, mention, pair_lock, pings, propose_end, service
+from cogs.pair.ending_flow import pair_lock, propose_end
 
 if TYPE_CHECKING:
     from bot.bot import Binome
@@ -73,24 +73,6 @@ def prompt_message(due: DuePrompt, locale: str) -> tuple[str, discord.ui.View]:
     return content, view
 
 
-def _has_prefix(message: discord.Message, prefix: str) -> bool:
-    for row in message.components:
-        for child in getattr(row, "children", []):
-            if (getattr(child, "custom_id", None) or "").startswith(prefix):
-                return True
-    return False
-
-
-async def _already_posted(bot: Binome, channel: discord.TextChannel, prefix: str) -> bool:
-    try:
-        async for message in channel.history(limit=HISTORY_LOOKBACK):
-            if bot.user is not None and message.author.id == bot.user.id and _has_prefix(message, prefix):
-                return True
-    except discord.HTTPException as exc:
-        log.warning("could not read the history of channel %s: %s", channel.id, exc)
-    return False
-
-
 async def post_prompt(bot: Binome, guild: discord.Guild, due: DuePrompt) -> bool:
     """Post the check-in (unless an interrupted earlier attempt did) and record it. False: retry later."""
     pair = due.pair
@@ -102,9 +84,18 @@ async def post_prompt(bot: Binome, guild: discord.Guild, due: DuePrompt) -> bool
     if not isinstance(channel, discord.TextChannel):
         return False  # being recreated by the pair-channel cog; the check-in waits for it
     prefix = CYCLE_ID.format(pair_id=pair.id, cycle=key, stage=due.stage.value, action="")
-    found = await _already_posted(bot, channel, prefix)
+    try:
+        found = (
+            await find_recent_message(
+                channel, lambda custom_id: custom_id.startswith(prefix), bot.user, limit=HISTORY_LOOKBACK
+            )
+            is not None
+        )
+    except discord.HTTPException as exc:
+        log.warning("could not read the history of channel %s: %s", channel.id, exc)
+        found = False
     if not found:
-        content, view = prompt_message(due, guild_locale(bot, guild))
+        content, view = prompt_message(due, bot.server_locale(guild))
         try:
             await channel.send(content, view=view, allowed_mentions=pings(*pair.members()))
         except discord.HTTPException as exc:
@@ -112,7 +103,7 @@ async def post_prompt(bot: Binome, guild: discord.Guild, due: DuePrompt) -> bool
             log.warning("the %s-cycle check-in of pair %s failed (%s); retried later", due.stage.value, pair.id, exc)
             return False
     _failed_posts.pop(failure, None)
-    await service(bot).record_prompt(pair.id, due.stage, due.start)
+    await bot.ending.record_prompt(pair.id, due.stage, due.start)
     if found:
         log.info("the %s-cycle check-in of pair %s was already posted; recorded it", due.stage.value, pair.id)
     else:
@@ -127,9 +118,9 @@ async def run_cycle_checks(bot: Binome, now: datetime) -> int:
         return 0
     months = {guild_id: (await bot.guild_configs.get(guild_id)).cycle_months for guild_id in guilds}
     done = 0
-    for found in await service(bot).due_prompts(months, now):
+    for found in await bot.ending.due_prompts(months, now):
         async with pair_lock(found.pair.id):  # a click on Continue cannot slip in between
-            due = await service(bot).still_due(found, now)
+            due = await bot.ending.still_due(found, now)
             if due is not None:
                 done += await post_prompt(bot, guilds[due.pair.guild_id], due)
     return done
@@ -177,13 +168,13 @@ class CycleButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
         pair = await pair_by_id(interaction, self.pair_id, moderators_too=True)
         months = max(1, (await bot.guild_configs.get(guild.id)).cycle_months)
         async with pair_lock(pair.id):
-            outcome = await service(bot).continue_cycle(pair.id, self.stage, self.cycle, months)
-            start = await service(bot).current_cycle(pair.id)
+            outcome = await bot.ending.continue_cycle(pair.id, self.stage, self.cycle, months)
+            start = await bot.ending.current_cycle(pair.id)
         if outcome is Continuation.NOT_ACTIVE:
             raise UserError("pair.errors.pair_not_active")
         if outcome is Continuation.STALE or start is None:
             raise UserError("ending.cycle.stale")
-        locale = guild_locale(bot, guild)
+        locale = bot.server_locale(guild)
         end = _date(cycle_moments(start, months).end)
         key = "ending.cycle.new_cycle" if outcome is Continuation.NEW_CYCLE else "ending.cycle.continue_mid"
         text = t(key, locale, member=mention(interaction.user.id), months=months, end=end)

@@ -21,13 +21,12 @@ from bot.checks import is_moderator
 from bot.db.models import Pair, PairFeedback
 from bot.db.repositories.pairs import ENDED
 from bot.i18n import t
-from bot.interactions import UserError, binome, locale_of, reply, reply_key, tr
+from bot.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, reply_key, tr
 from bot.services.ending import (
     MAX_COMMENT,
     Decision,
     Feedback,
     FeedbackProblem,
-    PairEnding,
     Proposal,
     check_feedback,
 )
@@ -70,27 +69,6 @@ def pair_lock(pair_id: int) -> asyncio.Lock:
     return _pair_locks[pair_id]
 
 
-def service(bot: Binome) -> PairEnding:
-    return PairEnding(bot.db, bot.clock)
-
-
-def guild_locale(bot: Binome, guild: discord.Guild) -> str:
-    """Messages both members (and moderators) read are in the server's language."""
-    return bot.guild_locale(guild.id, str(guild.preferred_locale))
-
-
-def mention(user_id: int | None) -> str:
-    return f"<@{user_id}>" if user_id else "?"
-
-
-def members_text(pair: Pair) -> str:
-    return " & ".join(mention(m) for m in pair.members() if m) or "?"
-
-
-def pings(*user_ids: int | None) -> discord.AllowedMentions:
-    return discord.AllowedMentions(users=[discord.Object(id=u) for u in user_ids if u])
-
-
 # --- the proposal ----------------------------------------------------------------------------
 
 
@@ -113,7 +91,7 @@ async def propose_end(interaction: discord.Interaction, pair: Pair) -> None:
     """
     bot = binome(interaction)
     user_id = interaction.user.id
-    outcome = await service(bot).propose(pair.id, user_id)
+    outcome = await bot.ending.propose(pair.id, user_id)
     if outcome.status is Proposal.NOT_ACTIVE:
         raise UserError("pair.errors.pair_not_active")
     if outcome.status is Proposal.ALREADY_PROPOSED:
@@ -125,13 +103,15 @@ async def propose_end(interaction: discord.Interaction, pair: Pair) -> None:
         return
     guild = interaction.guild
     assert guild is not None
-    locale = guild_locale(bot, guild)
+    locale = bot.server_locale(guild)
     if user_id in pair.members():
         partner = pair.partner_of(user_id)
         text = t("ending.propose.posted", locale, proposer=mention(user_id), partner=mention(partner))
         notify = pings(partner)
     else:
-        text = t("ending.propose.posted_by_moderator", locale, proposer=mention(user_id), members=members_text(pair))
+        text = t(
+            "ending.propose.posted_by_moderator", locale, proposer=mention(user_id), members=mention_all(pair.members())
+        )
         notify = pings(*pair.members())
     await interaction.response.send_message(text, view=proposal_view(pair.id, locale), allowed_mentions=notify)
 
@@ -180,9 +160,9 @@ async def confirm_end(interaction: discord.Interaction, pair_id: int) -> None:
     pair = await _pair_for_click(interaction, pair_id)
     moderator = await is_moderator(interaction)
     async with pair_lock(pair_id):
-        _raise_unless_ok(await service(bot).may_confirm(pair_id, interaction.user.id, moderator=moderator))
+        _raise_unless_ok(await bot.ending.may_confirm(pair_id, interaction.user.id, moderator=moderator))
         pair = await bot.pairs.get(pair_id) or pair
-        locale = guild_locale(bot, guild)
+        locale = bot.server_locale(guild)
         text = t(
             "ending.confirm.done",
             locale,
@@ -204,8 +184,8 @@ async def withdraw_end(interaction: discord.Interaction, pair_id: int) -> None:
     await _pair_for_click(interaction, pair_id)
     moderator = await is_moderator(interaction)
     async with pair_lock(pair_id):
-        _raise_unless_ok(await service(bot).withdraw(pair_id, interaction.user.id, moderator=moderator))
-    text = t("ending.withdraw.done", guild_locale(bot, guild), member=mention(interaction.user.id))
+        _raise_unless_ok(await bot.ending.withdraw(pair_id, interaction.user.id, moderator=moderator))
+    text = t("ending.withdraw.done", bot.server_locale(guild), member=mention(interaction.user.id))
     await interaction.response.edit_message(content=text, view=None)
 
 
@@ -224,7 +204,7 @@ async def ask_for_feedback(bot: Binome, guild: discord.Guild, pair: Pair) -> Non
     """Ask each member for a rating: by DM (private, and it works whatever happened to the channel);
     when their DMs are closed, in the pair's archived channel (still readable, buttons still work;
     the answer goes through a form, so the partner sees the question, never the answer)."""
-    locale = guild_locale(bot, guild)
+    locale = bot.server_locale(guild)
     for member_id in [m for m in pair.members() if m]:
         partner = guild.get_member(pair.partner_of(member_id) or 0)
         partner_name = partner.display_name if partner else t("ending.rate.former_partner", locale)
@@ -261,7 +241,7 @@ async def open_rating(interaction: discord.Interaction, pair_id: int) -> None:
         raise UserError("pair.errors.not_in_this_pair")  # moderators read feedback; they do not give it
     if pair.status != ENDED:
         raise UserError("ending.rate.not_ended")
-    earlier = await service(bot).feedback_of(pair_id, interaction.user.id)
+    earlier = await bot.ending.feedback_of(pair_id, interaction.user.id)
     await interaction.response.send_modal(RatingModal(pair, locale_of(interaction), earlier))
 
 
@@ -305,7 +285,7 @@ class RatingModal(OwnedModal):
                 limit=MAX_COMMENT,
             )
         assert checked.rating is not None
-        outcome = await service(bot).record_feedback(self.pair_id, interaction.user.id, checked.rating, checked.comment)
+        outcome = await bot.ending.record_feedback(self.pair_id, interaction.user.id, checked.rating, checked.comment)
         if outcome not in (Feedback.CREATED, Feedback.UPDATED):
             raise UserError(FEEDBACK_ERRORS[outcome])
         key = "ending.rate.saved" if outcome is Feedback.CREATED else "ending.rate.updated"
@@ -321,13 +301,13 @@ async def tell_moderators_feedback(
     if pair is None or guild is None:
         log.warning("feedback on pair %s recorded, but its server is gone: moderators not told", pair_id)
         return
-    locale = guild_locale(bot, guild)
+    locale = bot.server_locale(guild)
     key = "ending.rate.moderators" if outcome is Feedback.CREATED else "ending.rate.moderators_updated"
     text = t(
         key,
         locale,
         member=mention(user_id),
-        members=members_text(pair),
+        members=mention_all(pair.members()),
         rating=rating,
         stars="★" * rating + "☆" * (5 - rating),
         comment=comment or t("ending.rate.no_comment", locale),

@@ -14,7 +14,7 @@ import discord
 
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
-from bot.interactions import UserError, binome, locale_of, reply, reply_key, tr
+from bot.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, reply_key, tr
 from bot.services.weekly import PAUSED_WEEK, SKIPPED, PostAction, SwapOutcome, week_start_for
 from bot.ui import GuardedItem, find_recent_message
 from cogs.pair import checkins
@@ -32,10 +32,6 @@ SWAP_PATTERN = r"binome:swap:(?P<week_id>\d+)"
 CONCURRENT_POSTS = 8  # different channels, different buckets; the global limit is the real bound
 
 
-def _mention(user_id: int | None) -> str:
-    return f"<@{user_id}>" if user_id else "?"
-
-
 async def skill_labels(bot: Binome, guild_id: int, locale: str) -> dict[str, str]:
     return {skill.key: skill.name(locale) for skill in await bot.membership.catalogue(guild_id)}
 
@@ -49,8 +45,8 @@ def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple
         "weekly.message.text",
         locale,
         date=week.week_start.isoformat(),
-        mentor=_mention(week.mentor_id),
-        learner=_mention(week.learner_id),
+        mentor=mention(week.mentor_id),
+        learner=mention(week.learner_id),
         topic=topic_name(week.topic, labels, locale),
     )
     view = discord.ui.View(timeout=None)
@@ -67,14 +63,6 @@ def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple
             )
         )
     return content, view
-
-
-def _pings(pair: Pair) -> discord.AllowedMentions:
-    return discord.AllowedMentions(users=[discord.Object(id=m) for m in pair.members() if m])
-
-
-def _guild_locale(bot: Binome, guild: discord.Guild) -> str:
-    return bot.guild_locale(guild.id, str(guild.preferred_locale))
 
 
 # --- the weekly run ---------------------------------------------------------------------------
@@ -106,9 +94,9 @@ async def _post_week(
         await bot.weekly.mark_posted(week.id, found.id)
         report.already += 1
         return
-    content, view = weekly_message(week, labels, _guild_locale(bot, guild))
+    content, view = weekly_message(week, labels, bot.server_locale(guild))
     try:
-        message = await channel.send(content, view=view, allowed_mentions=_pings(pair))
+        message = await channel.send(content, view=view, allowed_mentions=pings(*pair.members()))
     except discord.HTTPException as exc:
         log.warning("weekly message for pair %s failed (%s); retried at the next run", pair.id, exc)
         return
@@ -124,7 +112,7 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
     roster = await bot.weekly.roster(guild.id, week)
     report.paused = sum(1 for entry in roster if entry.week.status == PAUSED_WEEK)
     limit = asyncio.Semaphore(CONCURRENT_POSTS)
-    labels = await skill_labels(bot, guild.id, _guild_locale(bot, guild))
+    labels = await skill_labels(bot, guild.id, bot.server_locale(guild))
 
     async def post(entry) -> None:
         async with limit:
@@ -132,16 +120,14 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
 
     await asyncio.gather(*(post(e) for e in roster if e.week.status not in (PAUSED_WEEK, SKIPPED)))
     now = bot.clock.now()
-    locale = _guild_locale(bot, guild)
+    locale = bot.server_locale(guild)
     for pair, weeks in await bot.weekly.silent_pairs_to_report(guild.id, week, now):
-        members = " & ".join(_mention(m) for m in pair.members() if m)
+        members = mention_all(pair.members())
         await pair_channels(bot).tell_moderators(guild, t("weekly.report.silent", locale, members=members, weeks=weeks))
     paused_pairs = {e.pair.id for e in roster if e.week.status == PAUSED_WEEK}
     for pair in await bot.weekly.first_meetings_to_remind(guild.id, now):
         if pair.id not in paused_pairs:
-            text = t(
-                "weekly.first_meeting.reminder", locale, a=_mention(pair.member_a_id), b=_mention(pair.member_b_id)
-            )
+            text = t("weekly.first_meeting.reminder", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id))
             await _send(guild, pair, text)
     await bot.weekly.complete_run(guild.id, week)
     return report
@@ -151,7 +137,7 @@ async def _send(guild: discord.Guild, pair: Pair, text: str) -> None:
     channel = guild.get_channel(pair.channel_id or 0)
     if isinstance(channel, discord.TextChannel):
         try:
-            await channel.send(text, allowed_mentions=_pings(pair))
+            await channel.send(text, allowed_mentions=pings(*pair.members()))
         except discord.HTTPException as exc:
             log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
 
@@ -164,15 +150,15 @@ async def weekly_check(bot: Binome, now: datetime) -> None:
         if week is not None:
             report = await run_week(bot, guild, week)
             log.info("weekly run %s for guild %s: %s", week, guild.id, report)
-        locale = _guild_locale(bot, guild)
+        locale = bot.server_locale(guild)
         for entry in await bot.weekly.weeks_to_nudge(guild.id, week_start_for(config, now), now):
             pair, row = entry.pair, entry.week
             text = t(
                 "weekly.nudge.text",
                 locale,
-                a=_mention(pair.member_a_id),
-                b=_mention(pair.member_b_id),
-                mentor=_mention(row.mentor_id),
+                a=mention(pair.member_a_id),
+                b=mention(pair.member_b_id),
+                mentor=mention(row.mentor_id),
             )
             await _send(guild, pair, text)
 
@@ -213,13 +199,13 @@ async def show_week(interaction: discord.Interaction, pair: Pair) -> None:
                 interaction,
                 "weekly.week.show",
                 date=week.week_start.isoformat(),
-                mentor=_mention(week.mentor_id),
-                learner=_mention(week.learner_id),
+                mentor=mention(week.mentor_id),
+                learner=mention(week.learner_id),
                 topic=topic,
             )
         ]
     led = await bot.weekly.sessions_led(pair.id)
-    counts = " · ".join(f"{_mention(m)} {led.get(m, 0)}" for m in pair.members() if m)
+    counts = " · ".join(f"{mention(m)} {led.get(m, 0)}" for m in pair.members() if m)
     lines.append(tr(interaction, "weekly.week.sessions_led", counts=counts))
     await reply(interaction, "\n".join(lines))
 
@@ -230,7 +216,7 @@ async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
     outcome, week = await bot.weekly.propose_swap(pair, week_start_for(config, bot.clock.now()), interaction.user.id)
     if outcome is not SwapOutcome.PROPOSED:
         raise UserError(f"weekly.swap.{outcome.value}")
-    locale = _guild_locale(bot, interaction.guild) if interaction.guild else locale_of(interaction)
+    locale = bot.server_locale(interaction.guild) if interaction.guild else locale_of(interaction)
     partner = pair.partner_of(interaction.user.id)
     # What the week would look like swapped: the current learner leads.
     topic_keys = pair.a_teaches_b if week.learner_id == pair.member_a_id else pair.b_teaches_a
@@ -239,10 +225,10 @@ async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
         "weekly.swap.proposal",
         locale,
         proposer=interaction.user.mention,
-        mentor=_mention(week.learner_id),
-        learner=_mention(week.mentor_id),
+        mentor=mention(week.learner_id),
+        learner=mention(week.mentor_id),
         topic=topic,
-        partner=_mention(partner),
+        partner=mention(partner),
     )
     view = discord.ui.View(timeout=None)
     view.add_item(
@@ -322,8 +308,8 @@ class SwapAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], t
         text = tr(
             interaction,
             "weekly.swap.done",
-            mentor=_mention(week.mentor_id),
-            learner=_mention(week.learner_id),
+            mentor=mention(week.mentor_id),
+            learner=mention(week.learner_id),
             topic=topic,
         )
         await interaction.response.edit_message(content=text, view=None)

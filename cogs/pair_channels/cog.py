@@ -10,7 +10,7 @@ from discord.ext import commands
 from bot.db.models import Pair
 from bot.db.repositories.pairs import ACTIVE
 from bot.i18n import t
-from bot.interactions import binome, reply_key
+from bot.interactions import binome, mention_all, reply_key
 from bot.services.guild_config import DELETE
 from bot.ui import GuardedItem
 from cogs.pair_channels.kickoff import KICKOFF_PATTERN
@@ -84,7 +84,7 @@ class PairChannels(commands.Cog):
         if ended is None:
             return  # already ended by someone else
         config = await self.bot.guild_configs.get(guild.id)
-        locale = self.bot.guild_locale(guild.id, str(guild.preferred_locale))
+        locale = self.bot.server_locale(guild)
         channel = guild.get_channel(pair.channel_id or 0)
         if isinstance(channel, discord.TextChannel):
             if partner is not None:
@@ -96,7 +96,7 @@ class PairChannels(commands.Cog):
                     await channel.edit(overwrites=self._read_only(channel), reason=f"Binôme pair {pair.id} ended")
             except discord.HTTPException as exc:
                 log.warning("could not close the channel of pair %s: %s", pair.id, exc)
-        members = " & ".join(f"<@{m}>" for m in pair.members() if m) or "?"
+        members = mention_all(pair.members())
         await self.tell_moderators(guild, t(f"pairs.ended.moderators_{reason}", locale, members=members))
 
     @staticmethod
@@ -146,8 +146,8 @@ class PairChannels(commands.Cog):
     async def _channel_gone(self, guild: discord.Guild, pair: Pair, channel_name: str, *, relaunch_now: bool) -> None:
         """A pair channel was deleted by hand: tell the moderators; an open pair gets a new channel."""
         relaunch = await self.bot.pairs.channel_lost(pair.id)
-        locale = self.bot.guild_locale(guild.id, str(guild.preferred_locale))
-        members = " & ".join(f"<@{m}>" for m in pair.members() if m) or "?"
+        locale = self.bot.server_locale(guild)
+        members = mention_all(pair.members())
         key = "pairs.channel_deleted.recreated" if relaunch else "pairs.channel_deleted.noted"
         await self.tell_moderators(guild, t(key, locale, channel=channel_name, members=members))
         if relaunch is not None and relaunch_now:

@@ -7,8 +7,8 @@ import re
 import discord
 
 from bot.db.models import Pair
+from bot.domain.skills import SkillSpec
 from bot.i18n import t
-from bot.services.membership import SkillLabel
 from bot.ui import find_recent_message
 
 KICKOFF_ID = "binome:pair:{pair_id}:{action}"
@@ -19,7 +19,7 @@ def _skill_list(keys: list[str], names: dict[str, str]) -> str:
     return ", ".join(names.get(key, key) for key in keys) or "—"
 
 
-def kickoff_message(pair: Pair, catalogue: list[SkillLabel], locale: str) -> tuple[str, discord.ui.View]:
+def kickoff_message(pair: Pair, catalogue: list[SkillSpec], locale: str) -> tuple[str, discord.ui.View]:
     names = {skill.key: skill.name(locale) for skill in catalogue}
     a, b = (f"<@{m}>" if m else "?" for m in pair.members())
     meeting = "pairs.kickoff.meet_in_person" if pair.same_city else "pairs.kickoff.meet_by_video"

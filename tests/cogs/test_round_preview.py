@@ -1,12 +1,12 @@
 from datetime import UTC, datetime
 
 from bot.db.models import MatchRound
-from bot.services.membership import SkillLabel
+from bot.domain.skills import SkillSpec
 from cogs.admin.rounds_view import LINES_PER_PAGE, page_count, preview_embed, preview_lines, preview_view
 
 CATALOGUE = [
-    SkillLabel("seo", "web", "SEO", "Référencement (SEO)"),
-    SkillLabel("finance", "business", "Finance", "Finance"),
+    SkillSpec("seo", "web", "SEO", "Référencement (SEO)"),
+    SkillSpec("finance", "business", "Finance", "Finance"),
 ]
 
 
