@@ -83,4 +83,9 @@ class Membership:
     async def export(self, guild_id: int, user_id: int) -> dict | None:
         async with self._db.session() as session:
             profile = await profiles.get_profile(session, guild_id, user_id)
-            return {"profile": profiles.export_profile(profile)} if profile else None
+            if profile is None:
+                return None
+            return {
+                "profile": profiles.export_profile(profile),
+                "pairs": await pairs.export_member_pairs(session, guild_id, user_id),
+            }

@@ -110,3 +110,34 @@ async def test_check_ins_default_to_the_weeks_mentor_and_refuse_the_future(datab
     assert await weekly.sessions_led(pair.id) == {logged.led_by: 1}
     async with database.session() as session:
         assert (await session.scalars(select(Pair.silence_reported_at))).one() is None
+
+
+async def test_my_data_export_covers_pairs_weeks_and_sessions(database, clock):
+    pair = await active_pair(database, clock)
+    weekly = WeeklyService(database, clock)
+    config = await GuildConfigs(database, clock).get(GUILD)
+    await weekly.week(pair, WEEK)
+    await weekly.log_session(
+        pair,
+        config,
+        logged_by=pair.member_a_id,
+        held=True,
+        mode="video",
+        minutes=50,
+        led_by=pair.member_a_id,
+        session_date=None,
+        note="SEO audit",
+    )
+    exported = await Membership(database, clock).export(GUILD, pair.member_b_id)
+    [mine] = exported["pairs"]
+    assert mine["partner_id"] == str(pair.member_a_id) and mine["status"] == "active"
+    assert mine["you_learn"] == ["seo", "social-media"] and mine["you_teach"] == ["finance", "sales"]
+    assert mine["weeks"][0]["role"] == "learner"
+    [session] = mine["sessions"]
+    assert session["held"] and not session["led_by_you"] and session["note"] is None, "the partner's note is theirs"
+    # After leaving, nothing about them remains in the pair's records.
+    await Membership(database, clock).leave(GUILD, pair.member_b_id)
+    assert await Membership(database, clock).export(GUILD, pair.member_b_id) is None
+    async with database.session() as session_:
+        stored = await session_.get(Pair, pair.id)
+        assert pair.member_b_id not in stored.members()

@@ -185,6 +185,9 @@ async def test_unpair_and_a_member_leaving_the_server(fake, bot, db, archive_mod
         guild.id, owner.id, "mentoring-admin", subcommand="unpair", options={"member": first.member_a_id}, locale="fr"
     )
     assert "Terminer le binôme" in (await unpair.response()).content
+    # Someone else's Confirm button: a polite refusal, nothing ends.
+    intruder = await fake.click(unpair, component_id(unpair, ":confirm"), second.member_a_id)
+    assert "appartient à quelqu'un d'autre" in (await intruder.response()).content
     done = await fake.click(unpair, component_id(unpair, ":confirm"), owner.id)
     assert "ended" in (await done.wait_for_edit()).text
     channel = fake.channel(first.channel_id)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,3 +97,74 @@ async def forget_member(session: AsyncSession, guild_id: int, user_id: int) -> N
             await session.execute(
                 update(model).where(model.guild_id == guild_id, column == user_id).values({column.key: None})
             )
+
+
+def _iso(moment: datetime | date | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+async def export_member_pairs(session: AsyncSession, guild_id: int, user_id: int) -> list[dict]:
+    """Everything the pairs hold about the member: pairs, weeks, sessions, what they wrote, their ratings."""
+    pairs = (
+        await session.scalars(select(Pair).where(Pair.guild_id == guild_id, _involving(user_id)).order_by(Pair.id))
+    ).all()
+    exported = []
+    for pair in pairs:
+        is_a = pair.member_a_id == user_id
+        weeks = (
+            await session.scalars(select(PairWeek).where(PairWeek.pair_id == pair.id).order_by(PairWeek.week_start))
+        ).all()
+        sessions = (
+            await session.scalars(select(PairSession).where(PairSession.pair_id == pair.id).order_by(PairSession.id))
+        ).all()
+        charter = await session.get(Charter, pair.id)
+        feedback = (
+            await session.scalars(
+                select(PairFeedback).where(PairFeedback.pair_id == pair.id, PairFeedback.user_id == user_id)
+            )
+        ).one_or_none()
+        exported.append(
+            {
+                "pair_id": pair.id,
+                "partner_id": str(pair.partner_of(user_id)) if pair.partner_of(user_id) else None,
+                "status": pair.status,
+                "you_teach": list(pair.a_teaches_b if is_a else pair.b_teaches_a),
+                "you_learn": list(pair.b_teaches_a if is_a else pair.a_teaches_b),
+                "created_at": _iso(pair.created_at),
+                "activated_at": _iso(pair.activated_at),
+                "first_meeting_planned_at": _iso(pair.first_meeting_planned_at),
+                "ended_at": _iso(pair.ended_at),
+                "end_reason": pair.end_reason,
+                "weeks": [
+                    {
+                        "week": _iso(w.week_start),
+                        "status": w.status,
+                        "topic": w.topic,
+                        "role": "mentor" if w.mentor_id == user_id else "learner",
+                    }
+                    for w in weeks
+                ],
+                "sessions": [
+                    {
+                        "date": _iso(s.session_date),
+                        "held": s.held,
+                        "format": s.mode,
+                        "minutes": s.minutes,
+                        "led_by_you": s.led_by == user_id,
+                        "logged_by_you": s.logged_by == user_id,
+                        "note": s.note if s.logged_by == user_id else None,
+                    }
+                    for s in sessions
+                ],
+                "charter": None
+                if charter is None
+                else {
+                    "your_objectives": charter.objectives_a if is_a else charter.objectives_b,
+                    "shared_goal": charter.shared_goal,
+                    "goal_progress": charter.goal_progress,
+                    "you_signed_at": _iso(charter.signed_a_at if is_a else charter.signed_b_at),
+                },
+                "your_rating": None if feedback is None else {"rating": feedback.rating, "comment": feedback.comment},
+            }
+        )
+    return exported
