@@ -18,7 +18,7 @@ from bot.db.models import MemberProfile, Pair, PairSession, PairWeek, WeeklyRun
 from bot.db.repositories.guilds import insert_ignoring_conflicts
 from bot.db.repositories.pairs import ACTIVE
 from bot.db.repositories.profiles import PAUSED
-from bot.domain.rotation import current_week_start, parse_time_of_day, plan_week, run_moment, week_of
+from bot.domain.rotation import WeekPlan, current_week_start, parse_time_of_day, plan_week, run_moment, week_of
 from bot.services.guild_config import GuildConfig
 
 PLANNED, POSTING, POSTED, PAUSED_WEEK, SKIPPED = "planned", "posting", "posted", "paused", "skipped"
@@ -168,7 +168,7 @@ class WeeklyService:
         await session.execute(insert_ignoring_conflicts(session, PairWeek, [values]))
         return (await session.scalars(query)).one()
 
-    async def _plan(self, session: AsyncSession, pair: Pair, week: date, *, swapped: bool):
+    async def _plan(self, session: AsyncSession, pair: Pair, week: date, *, swapped: bool) -> WeekPlan:
         earlier = (
             await session.scalars(
                 select(PairWeek).where(
@@ -187,15 +187,17 @@ class WeeklyService:
             swapped=swapped,
         )
 
-    async def propose_swap(self, pair: Pair, week: date, user_id: int) -> tuple[SwapOutcome, PairWeek]:
+    async def propose_swap(self, pair: Pair, week: date, user_id: int) -> tuple[SwapOutcome, PairWeek, WeekPlan]:
+        """Record a swap proposal; also returns what the week would be once swapped."""
         async with self._db.session() as session:
             row = await self._ensure_week(session, pair, week)
+            swapped = await self._plan(session, pair, week, swapped=not row.swapped)
             if row.status not in COUNTED:
-                return SwapOutcome.WEEK_CLOSED, row
+                return SwapOutcome.WEEK_CLOSED, row, swapped
             if row.swap_proposed_by is not None:
-                return SwapOutcome.ALREADY_PROPOSED, row
+                return SwapOutcome.ALREADY_PROPOSED, row, swapped
             row.swap_proposed_by = user_id
-            return SwapOutcome.PROPOSED, row
+            return SwapOutcome.PROPOSED, row, swapped
 
     async def accept_swap(self, pair: Pair, pair_week_id: int, user_id: int) -> tuple[SwapOutcome, PairWeek | None]:
         async with self._db.session() as session:

@@ -211,23 +211,24 @@ async def show_week(interaction: discord.Interaction, pair: Pair) -> None:
 
 
 async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
+    """Propose to swap this week's roles: posted in the pair's channel for the partner to accept."""
     bot = binome(interaction)
+    guild = interaction.guild
+    assert guild is not None
     config = await bot.guild_configs.get(pair.guild_id)
-    outcome, week = await bot.weekly.propose_swap(pair, week_start_for(config, bot.clock.now()), interaction.user.id)
+    week_start = week_start_for(config, bot.clock.now())
+    outcome, week, swapped = await bot.weekly.propose_swap(pair, week_start, interaction.user.id)
     if outcome is not SwapOutcome.PROPOSED:
         raise UserError(f"weekly.swap.{outcome.value}")
-    locale = bot.server_locale(interaction.guild) if interaction.guild else locale_of(interaction)
+    locale = bot.server_locale(guild)
     partner = pair.partner_of(interaction.user.id)
-    # What the week would look like swapped: the current learner leads.
-    topic_keys = pair.a_teaches_b if week.learner_id == pair.member_a_id else pair.b_teaches_a
-    topic = topic_name(topic_keys[0] if topic_keys else None, await skill_labels(bot, pair.guild_id, locale), locale)
     text = t(
         "weekly.swap.proposal",
         locale,
-        proposer=interaction.user.mention,
-        mentor=mention(week.learner_id),
-        learner=mention(week.mentor_id),
-        topic=topic,
+        proposer=mention(interaction.user.id),
+        mentor=mention(swapped.mentor),
+        learner=mention(swapped.learner),
+        topic=topic_name(swapped.topic, await skill_labels(bot, guild.id, locale), locale),
         partner=mention(partner),
     )
     view = discord.ui.View(timeout=None)
@@ -238,14 +239,11 @@ async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
             custom_id=f"binome:swap:{week.id}",
         )
     )
+    channel = guild.get_channel(pair.channel_id or 0)
+    if not isinstance(channel, discord.TextChannel):
+        raise UserError("pair.errors.not_a_pair_channel")
+    await channel.send(text, view=view, allowed_mentions=pings(partner))
     await reply(interaction, tr(interaction, "weekly.swap.proposed"))
-    channel = interaction.channel
-    if isinstance(channel, discord.TextChannel) and channel.id == pair.channel_id:
-        await channel.send(
-            text, view=view, allowed_mentions=discord.AllowedMentions(users=[discord.Object(partner or 0)])
-        )
-    else:
-        await _send(interaction.guild, pair, text)  # type: ignore[arg-type]
 
 
 class WeekButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=WEEK_PATTERN):

@@ -57,7 +57,8 @@ async def test_posting_is_claimed_once_and_swaps_need_the_partner(database, cloc
     assert await weekly.claim_posting(entry.week.id) is PostAction.NOTHING
 
     a, b = pair.member_a_id, pair.member_b_id
-    assert (await weekly.propose_swap(pair, WEEK, a))[0] is SwapOutcome.PROPOSED
+    outcome, _, preview = await weekly.propose_swap(pair, WEEK, a)
+    assert outcome is SwapOutcome.PROPOSED and (preview.mentor, preview.topic) == (b, "finance")
     assert (await weekly.propose_swap(pair, WEEK, b))[0] is SwapOutcome.ALREADY_PROPOSED
     assert (await weekly.accept_swap(pair, entry.week.id, a))[0] is SwapOutcome.OWN_PROPOSAL
     outcome, row = await weekly.accept_swap(pair, entry.week.id, b)
