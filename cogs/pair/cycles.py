@@ -23,7 +23,7 @@ import discord
 
 from bot.domain.cycles import Stage, cycle_key, cycle_moments
 from bot.i18n import t
-from bot.interactions import UserError, binome, mention, pings, reply_key
+from bot.interactions import UserError, binome, mention, pings
 from bot.services.ending import Continuation, DuePrompt
 from bot.ui import GuardedItem, find_recent_message
 from cogs.pair import charter
@@ -151,11 +151,7 @@ class CycleButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
 
     async def run(self, interaction: discord.Interaction) -> None:
         if self.action == "charter":
-            pair = await pair_by_id(interaction, self.pair_id)
-            try:
-                await charter.open_charter(interaction, pair)
-            except NotImplementedError:
-                await reply_key(interaction, "ending.cycle.charter_hint")
+            await charter.open_charter(interaction, await pair_by_id(interaction, self.pair_id))
         elif self.action == "end":
             await propose_end(interaction, await pair_by_id(interaction, self.pair_id, moderators_too=True))
         else:
