@@ -35,6 +35,7 @@ from cogs.pair.charter_render import (
     too_long_text,
 )
 from cogs.pair.context import pair_by_id
+from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
     from bot.bot import Binome
@@ -101,18 +102,13 @@ def panel_view(pair_id: int, locale: str) -> discord.ui.View:
 # --- the panel and the signed charter in the pair channel ------------------------------------
 
 
-def _pair_channel(guild: discord.Guild, pair: Pair) -> discord.TextChannel | None:
-    channel = guild.get_channel(pair.channel_id or 0)
-    return channel if isinstance(channel, discord.TextChannel) else None
-
-
 async def refresh_panel(
     bot: Binome, guild: discord.Guild, pair: Pair, *, repost: bool = False
 ) -> discord.Message | None:
     """Show the charter as stored now in its panel. `repost`: post the panel anew (at the bottom
     of the channel) and delete the previous one. A panel deleted by hand is posted again; a pair
     that never opened its panel gets none. Returns the panel message when one was posted."""
-    channel = _pair_channel(guild, pair)
+    channel = pair_channel(guild, pair)
     if channel is None:
         return None
     service = bot.charters
@@ -151,7 +147,7 @@ async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
     version). Returns the message key telling the signer how it went."""
     service = bot.charters
     charter = await service.get(pair.id)
-    channel = _pair_channel(guild, pair)
+    channel = pair_channel(guild, pair)
     if charter is None or not is_signed(charter):
         return "charter.sign.changed_meanwhile"
     if channel is None:
@@ -246,7 +242,7 @@ async def save_form(pair_id: int, action: str, interaction: discord.Interaction,
 
 
 async def _tell_pair(bot: Binome, guild: discord.Guild, pair: Pair, key: str, **params: str) -> None:
-    channel = _pair_channel(guild, pair)
+    channel = pair_channel(guild, pair)
     if channel is None:
         return
     try:

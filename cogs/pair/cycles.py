@@ -29,6 +29,7 @@ from bot.ui import GuardedItem, find_recent_message
 from cogs.pair import charter
 from cogs.pair.context import pair_by_id
 from cogs.pair.ending_flow import pair_lock, propose_end
+from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
     from bot.bot import Binome
@@ -80,8 +81,8 @@ async def post_prompt(bot: Binome, guild: discord.Guild, due: DuePrompt) -> bool
     failure = (pair.id, key, due.stage.value)
     if time.monotonic() - _failed_posts.get(failure, -RETRY_FAILED_POST_AFTER) < RETRY_FAILED_POST_AFTER:
         return False
-    channel = guild.get_channel(pair.channel_id or 0)
-    if not isinstance(channel, discord.TextChannel):
+    channel = pair_channel(guild, pair)
+    if channel is None:
         return False  # being recreated by the pair-channel cog; the check-in waits for it
     prefix = CYCLE_ID.format(pair_id=pair.id, cycle=key, stage=due.stage.value, action="")
     try:

@@ -33,6 +33,7 @@ from bot.services.ending import (
 from bot.ui import GuardedItem, OwnedModal, temporary_id
 from cogs.pair.context import ensure_member
 from cogs.pair_channels import pair_channels
+from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
     from bot.bot import Binome
@@ -218,8 +219,8 @@ async def ask_for_feedback(bot: Binome, guild: discord.Guild, pair: Pair) -> Non
                 continue
             except discord.HTTPException as exc:
                 log.info("could not DM %s for feedback on pair %s: %s", member_id, pair.id, exc)
-        channel = guild.get_channel(pair.channel_id or 0)
-        if isinstance(channel, discord.TextChannel):
+        channel = pair_channel(guild, pair)
+        if channel is not None:
             try:
                 await channel.send(
                     t("ending.rate.in_channel", locale, member=mention(member_id)),

@@ -20,6 +20,7 @@ from bot.ui import GuardedItem, find_recent_message
 from cogs.pair import checkins
 from cogs.pair.context import pair_by_id
 from cogs.pair_channels import pair_channels
+from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
     from bot.bot import Binome
@@ -82,8 +83,8 @@ async def _post_week(
     if action is PostAction.NOTHING:
         report.already += 1
         return
-    channel = guild.get_channel(pair.channel_id or 0)
-    if not isinstance(channel, discord.TextChannel):
+    channel = pair_channel(guild, pair)
+    if channel is None:
         log.warning("pair %s has no channel; its weekly message waits for the channel to be recreated", pair.id)
         return
     prefix = f"binome:week:{week.id}:"
@@ -134,8 +135,8 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
 
 
 async def _send(guild: discord.Guild, pair: Pair, text: str) -> None:
-    channel = guild.get_channel(pair.channel_id or 0)
-    if isinstance(channel, discord.TextChannel):
+    channel = pair_channel(guild, pair)
+    if channel is not None:
         try:
             await channel.send(text, allowed_mentions=pings(*pair.members()))
         except discord.HTTPException as exc:
@@ -239,8 +240,8 @@ async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
             custom_id=f"binome:swap:{week.id}",
         )
     )
-    channel = guild.get_channel(pair.channel_id or 0)
-    if not isinstance(channel, discord.TextChannel):
+    channel = pair_channel(guild, pair)
+    if channel is None:
         raise UserError("pair.errors.not_a_pair_channel")
     await channel.send(text, view=view, allowed_mentions=pings(partner))
     await reply(interaction, tr(interaction, "weekly.swap.proposed"))

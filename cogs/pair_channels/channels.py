@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.db.models import Pair
+
 CHANNELS_PER_CATEGORY = 50  # Discord's limit
 CHANNELS_PER_GUILD = 500  # Discord's limit (categories count too)
 MAX_NAME = 100
@@ -43,6 +45,12 @@ def find_pair_channel(
         if channel.topic and channel.topic.endswith(marker):
             return channel
     return None
+
+
+def pair_channel(guild: discord.Guild, pair: Pair) -> discord.TextChannel | None:
+    """The pair's private text channel, if it (still) exists."""
+    channel = guild.get_channel(pair.channel_id or 0)
+    return channel if isinstance(channel, discord.TextChannel) else None
 
 
 def pair_categories(guild: discord.Guild, base_name: str) -> list[discord.CategoryChannel]:

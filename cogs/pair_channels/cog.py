@@ -13,6 +13,7 @@ from bot.i18n import t
 from bot.interactions import binome, mention_all, reply_key
 from bot.services.guild_config import DELETE
 from bot.ui import GuardedItem
+from cogs.pair_channels.channels import pair_channel
 from cogs.pair_channels.kickoff import KICKOFF_PATTERN
 from cogs.pair_channels.launcher import PairLauncher
 
@@ -69,7 +70,7 @@ class PairChannels(commands.Cog):
     async def _notice_channels_deleted_while_offline(self) -> None:
         for guild in self.bot.guilds:
             for pair in await self.bot.pairs.open_pairs(guild.id):
-                if pair.status == ACTIVE and guild.get_channel(pair.channel_id or 0) is None:
+                if pair.status == ACTIVE and pair_channel(guild, pair) is None:
                     await self._channel_gone(guild, pair, str(pair.channel_id), relaunch_now=False)
 
     # --- ending a pair -----------------------------------------------------------------------
@@ -85,8 +86,8 @@ class PairChannels(commands.Cog):
             return  # already ended by someone else
         config = await self.bot.guild_configs.get(guild.id)
         locale = self.bot.server_locale(guild)
-        channel = guild.get_channel(pair.channel_id or 0)
-        if isinstance(channel, discord.TextChannel):
+        channel = pair_channel(guild, pair)
+        if channel is not None:
             if partner is not None:
                 await self._send(channel, t("pairs.ended.partner_left", locale, partner=f"<@{partner}>"), partner)
             try:

@@ -26,6 +26,7 @@ from cogs.pair_channels.channels import (
     find_pair_channel,
     next_category_name,
     pair_categories,
+    pair_channel,
     pair_overwrites,
     topic_marker,
 )
@@ -97,8 +98,8 @@ class PairLauncher:
             channel, may_have_kickoff = await self._make_channel(guild, pair)
             pair = await self.pairs.channel_created(pair.id, channel.id, channel.category_id)
         if pair.status == CHANNEL_CREATED:
-            channel = guild.get_channel(pair.channel_id or 0)
-            if not isinstance(channel, discord.TextChannel):
+            channel = pair_channel(guild, pair)
+            if channel is None:
                 # Deleted between two steps: start this pair's launch over (once).
                 self.forget_channel(guild.id, pair.channel_id or 0)
                 await self.pairs.channel_lost(pair.id)
