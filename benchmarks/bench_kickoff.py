@@ -21,9 +21,9 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from fake_discord import FakeDiscord
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import component_id, seed_profiles
-from tests.fake_discord import FakeDiscord
 
 CHANNELS_ROUTE = "POST /guilds/{guild_id}/channels"
 GLOBAL_PER_SECOND = 50

@@ -27,8 +27,8 @@ from sqlalchemy import insert, select
 from bot.db.engine import Database
 from bot.db.models import GuildSettings, MemberProfile, MemberSkill
 from bot.db.repositories.guilds import skill_catalogue
+from fake_discord import FakeDiscord
 from tests.e2e.bot_process import BotProcess
-from tests.fake_discord import FakeDiscord
 
 
 async def seed(database_url: str, guild_id: int, user_ids: list[int]) -> None:

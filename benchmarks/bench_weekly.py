@@ -25,9 +25,9 @@ if __package__ in (None, ""):
 
 from bot.db.engine import Database
 from bot.db.models import Pair
+from fake_discord import FakeDiscord
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import seed_profiles
-from tests.fake_discord import FakeDiscord
 
 GLOBAL_PER_SECOND = 50
 BEFORE_RUN = "2026-11-30T13:59:00+00:00"  # Monday 08:59 in Toronto

@@ -48,7 +48,7 @@ def _clock(settings: Settings) -> Clock:
 
 
 async def _run_bot(settings: Settings) -> int:
-    from bot.bot import Binome  # imported late: `db upgrade` must not need the cogs to import
+    from bot.client.bot import Binome  # imported late: `db upgrade` must not need the cogs to import
 
     async with Database(settings.database_url) as db:
         current, head = await current_and_head(db.engine)

@@ -2,12 +2,12 @@
 
 import pytest
 
-from bot.bot import Binome, discover_extensions
+from bot.client.bot import Binome, discover_extensions
+from bot.client.command_sync import command_fingerprint
+from bot.client.translator import CatalogueTranslator
 from bot.clock import FixedClock
-from bot.command_sync import command_fingerprint
 from bot.db.engine import Database
 from bot.settings import Settings
-from bot.translator import CatalogueTranslator
 
 
 @pytest.fixture

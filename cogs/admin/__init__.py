@@ -8,7 +8,7 @@ from cogs.admin.cog import Admin
 from cogs.admin.rounds_view import RoundButton
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 
 async def setup(bot: Binome) -> None:

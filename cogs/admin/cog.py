@@ -7,17 +7,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only
+from bot.client.checks import moderator_only
+from bot.client.interactions import UserError, locale_of, reply
+from bot.client.translator import cmd
 from bot.domain.profiles import canonical_timezone
 from bot.i18n import t
-from bot.interactions import UserError, locale_of, reply
 from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
-from bot.translator import cmd
 from cogs.admin.pairing_commands import run_match, run_pair, run_unpair
 from cogs.pair import weekly
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_CATEGORY_NAME = 90  # Discord allows 100; room is kept for the " 2", " 3" overflow suffix

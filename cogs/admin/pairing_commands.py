@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 
+from bot.client.interactions import UserError, binome, locale_of, reply, tr
+from bot.client.ui import ConfirmView
 from bot.i18n import t
-from bot.interactions import UserError, binome, locale_of, reply, tr
-from bot.ui import ConfirmView
 from cogs.admin.preflight import channel_problem
 from cogs.admin.rounds_view import render_preview
 from cogs.pair_channels import pair_channels

@@ -12,14 +12,14 @@ import time
 
 import discord
 
-from bot.checks import is_moderator
+from bot.client.checks import is_moderator
+from bot.client.interactions import binome, locale_of, reply_key, tr
+from bot.client.notify import dm_member
+from bot.client.ui import GuardedItem
 from bot.db.models import MatchRound
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
-from bot.interactions import binome, locale_of, reply_key, tr
-from bot.notify import dm_member
 from bot.services.rounds import PREVIEW
-from bot.ui import GuardedItem
 from cogs.admin.preflight import channel_problem
 from cogs.pair_channels import pair_channels
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from cogs.onboarding.cog import Onboarding
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 
 async def setup(bot: Binome) -> None:

@@ -9,18 +9,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client.interactions import locale_of, reply, reply_key, tr
+from bot.client.translator import cmd
+from bot.client.ui import ConfirmView
 from bot.db.repositories.profiles import ACTIVE, PAUSED
 from bot.domain.profiles import ProfileDraft
 from bot.i18n import t
-from bot.interactions import locale_of, reply, reply_key, tr
-from bot.translator import cmd
-from bot.ui import ConfirmView
 from cogs.onboarding.join_flow import JoinView
 from cogs.onboarding.render import profile_embed
 from cogs.pair_channels import pair_channels
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.client.interactions import reply
+from bot.client.ui import OwnedModal, OwnedView, temporary_id
 from bot.domain.profiles import (
     LANGUAGES,
     MAX_AVAILABILITY,
@@ -22,9 +24,7 @@ from bot.domain.profiles import (
 )
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
-from bot.interactions import reply
 from bot.services.membership import Membership
-from bot.ui import OwnedModal, OwnedView, temporary_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable

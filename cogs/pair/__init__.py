@@ -10,7 +10,7 @@ from cogs.pair import charter, checkins, ending, weekly
 from cogs.pair.cog import PairCommands
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 
 async def setup(bot: Binome) -> None:

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.client.interactions import UserError, binome, locale_of, reply, reply_key, tr
+from bot.client.ui import GuardedItem
 from bot.db.models import Charter, Pair
 from bot.domain.charter import FRAME_PARTS, MAX_NOTE, clean
 from bot.i18n import t
-from bot.interactions import UserError, binome, locale_of, reply, reply_key, tr
 from bot.services.charters import Signature, is_signed
-from bot.ui import GuardedItem
 from cogs.pair.charter_modals import frame_modal, goal_modal, objectives_modal
 from cogs.pair.charter_render import (
     NameOf,
@@ -38,7 +38,7 @@ from cogs.pair.context import pair_by_id
 from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
 

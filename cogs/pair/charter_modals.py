@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.client.ui import OwnedModal, temporary_id
 from bot.domain.charter import FRAME_PARTS, LIMITS
 from bot.i18n import t
-from bot.ui import OwnedModal, temporary_id
 
 Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
 

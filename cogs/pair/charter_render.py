@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import discord
 
+from bot.client.interactions import mention
 from bot.db.models import Charter, Pair
 from bot.domain.charter import FRAME_PARTS, TooLong
 from bot.i18n import t
-from bot.interactions import mention
 
 PROGRESS_CELLS = 10
 COLOUR_DRAFT = discord.Colour.blurple()

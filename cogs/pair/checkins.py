@@ -7,11 +7,11 @@ from datetime import date
 
 import discord
 
+from bot.client.interactions import UserError, binome, locale_of, reply
+from bot.client.ui import OwnedModal, OwnedView, temporary_id
 from bot.db.models import Pair, PairSession
 from bot.i18n import t
-from bot.interactions import UserError, binome, locale_of, reply
 from bot.services.weekly import LogError
-from bot.ui import OwnedModal, OwnedView, temporary_id
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem], ...] = ()
 MAX_NOTE = 500

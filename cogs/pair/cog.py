@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.translator import cmd
+from bot.client.translator import cmd
 from cogs.pair import charter, checkins, ending, weekly
 from cogs.pair.context import pair_here
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 MAX_NOTE = 500
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import discord
 
-from bot.checks import is_moderator
+from bot.client.checks import is_moderator
+from bot.client.interactions import UserError, binome
 from bot.db.models import Pair
 from bot.db.repositories.pairs import ACTIVE
-from bot.interactions import UserError, binome
 
 
 async def pair_here(interaction: discord.Interaction, *, moderators_too: bool = False) -> Pair:

@@ -21,18 +21,18 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.client.interactions import UserError, binome, mention, pings
+from bot.client.ui import GuardedItem, find_recent_message
 from bot.domain.cycles import Stage, cycle_key, cycle_moments
 from bot.i18n import t
-from bot.interactions import UserError, binome, mention, pings
 from bot.services.ending import Continuation, DuePrompt
-from bot.ui import GuardedItem, find_recent_message
 from cogs.pair import charter
 from cogs.pair.context import pair_by_id
 from cogs.pair.ending_flow import pair_lock, propose_end
 from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
 

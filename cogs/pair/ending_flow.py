@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.checks import is_moderator
+from bot.client.checks import is_moderator
+from bot.client.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, reply_key, tr
+from bot.client.ui import GuardedItem, OwnedModal, temporary_id
 from bot.db.models import Pair, PairFeedback
 from bot.db.repositories.pairs import ENDED
 from bot.i18n import t
-from bot.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, reply_key, tr
 from bot.services.ending import (
     MAX_COMMENT,
     Decision,
@@ -30,13 +31,12 @@ from bot.services.ending import (
     Proposal,
     check_feedback,
 )
-from bot.ui import GuardedItem, OwnedModal, temporary_id
 from cogs.pair.context import ensure_member
 from cogs.pair_channels import pair_channels
 from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
 

@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.client.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, reply_key, tr
+from bot.client.ui import GuardedItem, find_recent_message
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
-from bot.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, reply_key, tr
 from bot.services.weekly import PAUSED_WEEK, SKIPPED, PostAction, SwapOutcome, week_start_for
-from bot.ui import GuardedItem, find_recent_message
 from cogs.pair import checkins
 from cogs.pair.context import pair_by_id
 from cogs.pair_channels import pair_channels
 from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
 

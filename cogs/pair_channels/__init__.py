@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from cogs.pair_channels.cog import PairChannels, PairKickoffButton
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 
 def pair_channels(bot: Binome) -> PairChannels:

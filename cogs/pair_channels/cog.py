@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from bot.client.interactions import binome, mention_all, reply_key
+from bot.client.ui import GuardedItem
 from bot.db.models import Pair
 from bot.db.repositories.pairs import ACTIVE
 from bot.i18n import t
-from bot.interactions import binome, mention_all, reply_key
 from bot.services.guild_config import DELETE
-from bot.ui import GuardedItem
 from cogs.pair_channels.channels import pair_channel
 from cogs.pair_channels.kickoff import KICKOFF_PATTERN
 from cogs.pair_channels.launcher import PairLauncher
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
 

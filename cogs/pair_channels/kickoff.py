@@ -6,10 +6,10 @@ import re
 
 import discord
 
+from bot.client.ui import find_recent_message
 from bot.db.models import Pair
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
-from bot.ui import find_recent_message
 
 KICKOFF_ID = "binome:pair:{pair_id}:{action}"
 KICKOFF_PATTERN = r"binome:pair:(?P<pair_id>\d+):(?P<action>charter|met)"

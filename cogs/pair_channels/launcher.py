@@ -33,7 +33,7 @@ from cogs.pair_channels.channels import (
 from cogs.pair_channels.kickoff import find_kickoff, kickoff_message
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
-    from tests.fake_discord import FakeDiscord
+    from fake_discord import FakeDiscord
 
 READY_LINE = "Binôme ready"
 

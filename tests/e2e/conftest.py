@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.db.engine import Database
+from fake_discord import FakeDiscord
 from tests.conftest import fresh_database_url
 from tests.e2e.bot_process import BotProcess
-from tests.fake_discord import FakeDiscord
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from typing import TypeVar
 from bot.clock import SystemClock
 from bot.db.engine import Database
 from bot.services.membership import Membership
-from tests.fake_discord.interactions import Interaction
+from fake_discord.interactions import Interaction
 from tests.helpers import BUSINESS_DRAFT, WEB_DRAFT
 
 T = TypeVar("T")

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.db.models import Pair, PairFeedback
+from fake_discord import FakeDiscord, Perm
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import seed_profiles
-from tests.fake_discord import FakeDiscord, Perm
 
 NOT_IN_PAIR = "Seuls les deux membres de ce binôme"
 

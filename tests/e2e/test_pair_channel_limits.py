@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.db.models import MatchRound, Pair
+from fake_discord import Perm
 from tests.e2e.helpers import component_id, seed_profiles
-from tests.fake_discord import Perm
 
 
 async def start_with_members(fake, bot, database_url, count: int, *, filler_channels: int = 0):

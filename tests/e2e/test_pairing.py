@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Pair
+from fake_discord import FakeDiscord, Perm
 from tests.conftest import fresh_database_url
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import component_id, eventually, join
-from tests.fake_discord import FakeDiscord, Perm
 
 WEB = {"teach": ("seo", "social-media"), "learn": ("finance", "sales")}
 BUSINESS = {"teach": ("finance", "sales"), "learn": ("seo", "social-media")}

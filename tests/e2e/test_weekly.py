@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.db.models import Pair, WeeklyRun
+from fake_discord import FakeDiscord
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import component_id, eventually, seed_profiles
-from tests.fake_discord import FakeDiscord
 
 # Monday 30 November 2026, 10:00 in Toronto: an hour after that week's run moment (09:00).
 MONDAY_AFTER_RUN = "2026-11-30T15:00:00+00:00"

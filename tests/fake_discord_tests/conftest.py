@@ -13,7 +13,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from tests.fake_discord import FakeDiscord
+from fake_discord import FakeDiscord
 
 
 class FrenchTranslator(app_commands.Translator):

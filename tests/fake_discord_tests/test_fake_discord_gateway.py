@@ -8,7 +8,7 @@ import aiohttp
 import discord
 import pytest
 
-from tests.fake_discord import FakeDiscord
+from fake_discord import FakeDiscord
 
 from .conftest import ProbeBot, run_bot
 

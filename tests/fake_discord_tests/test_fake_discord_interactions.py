@@ -8,7 +8,7 @@ import json
 import discord
 import pytest
 
-from tests.fake_discord import FakeDiscord, Perm
+from fake_discord import FakeDiscord, Perm
 
 from .conftest import ConfirmView, ProbeBot
 

@@ -6,7 +6,7 @@ import aiohttp
 import discord
 import pytest
 
-from tests.fake_discord import FakeDiscord, Perm
+from fake_discord import FakeDiscord, Perm
 
 from .conftest import ProbeBot
 

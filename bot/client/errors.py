@@ -8,7 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.interactions import UserError, reply_key
+from bot.client.interactions import UserError, reply_key
 
 log = logging.getLogger(__name__)
 

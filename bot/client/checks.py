@@ -6,8 +6,8 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.errors import NotModerator
-from bot.interactions import binome
+from bot.client.errors import NotModerator
+from bot.client.interactions import binome
 
 
 async def is_moderator(interaction: discord.Interaction) -> bool:

@@ -10,7 +10,7 @@ import discord
 from bot.i18n import t
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
 

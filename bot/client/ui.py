@@ -14,8 +14,8 @@ from typing import Any
 
 import discord
 
+from bot.client.interactions import UserError, reply_key
 from bot.i18n import t
-from bot.interactions import UserError, reply_key
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,14 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.client.command_sync import sync_commands
+from bot.client.errors import BinomeTree
+from bot.client.interactions import reply_key
+from bot.client.translator import CatalogueTranslator
+from bot.client.ui import is_stale_temporary_id
 from bot.clock import Clock
-from bot.command_sync import sync_commands
 from bot.db.engine import Database
-from bot.errors import BinomeTree
 from bot.i18n import supported_locale
-from bot.interactions import reply_key
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
 from bot.services.ending import PairEnding
@@ -24,8 +26,6 @@ from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
 from bot.services.weekly import WeeklyService
 from bot.settings import Settings
-from bot.translator import CatalogueTranslator
-from bot.ui import is_stale_temporary_id
 
 log = logging.getLogger(__name__)
 

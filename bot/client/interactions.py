@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.i18n import supported_locale, t
 
 if TYPE_CHECKING:
-    from bot.bot import Binome
+    from bot.client.bot import Binome
 
 
 class UserError(app_commands.AppCommandError):
