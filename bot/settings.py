@@ -74,6 +74,9 @@ class Settings:
     clock_file: Path | None = None
     # How often the scheduler looks for due work (weekly messages, nudges). Tests shorten it.
     tick_seconds: float = 60.0
+    # How long a run holds what it claimed (a week's message, a kickoff...) without renewing it: after
+    # a crash, another run takes the work over once this has passed. Tests shorten it.
+    claim_lease_seconds: float = 120.0
 
     @classmethod
     def from_env(cls, env_file: Path | None = PROJECT_ROOT / ".env") -> Settings:
@@ -95,4 +98,7 @@ class Settings:
             gateway_url=env.get("DISCORD_GATEWAY_URL", "").strip() or None,
             clock_file=Path(clock_file) if clock_file else None,
             tick_seconds=_positive_float("BINOME_TICK_SECONDS", env.get("BINOME_TICK_SECONDS"), 60.0),
+            claim_lease_seconds=_positive_float(
+                "BINOME_CLAIM_LEASE_SECONDS", env.get("BINOME_CLAIM_LEASE_SECONDS"), 120.0
+            ),
         )

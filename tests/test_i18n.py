@@ -1,4 +1,6 @@
-from bot.i18n import SUPPORTED, catalogue, placeholders, supported_locale, t
+from collections.abc import Mapping
+
+from bot.i18n import SUPPORTED, babel_locale, catalogue, placeholders, supported_locale, t
 
 
 def test_every_message_exists_in_every_language_with_the_same_placeholders():
@@ -9,6 +11,17 @@ def test_every_message_exists_in_every_language_with_the_same_placeholders():
         assert set(messages) == set(reference), f"{locale} differs: {set(messages) ^ set(reference)}"
         for key, text in messages.items():
             assert placeholders(text) == placeholders(reference[key]), key
+            # A plural message is plural in every language, and counts with {count}.
+            assert isinstance(text, Mapping) == isinstance(reference[key], Mapping), key
+
+
+def test_plural_messages_have_the_forms_their_language_uses():
+    for locale in SUPPORTED:
+        categories = set(babel_locale(locale).plural_form.tags) | {"other"}
+        for key, message in catalogue(locale).items():
+            if isinstance(message, Mapping):
+                assert {"one", "other"} <= set(message) <= categories, (locale, key, set(message))
+                assert all("{count}" in text for text in message.values()), (locale, key)
 
 
 def test_command_names_follow_discord_rules():
@@ -36,6 +49,46 @@ def test_translation_fills_placeholders_and_falls_back_to_french():
     assert t("common.buttons.confirm", "en-US") == "Confirm"
     # A missing parameter stays visible rather than crashing the reply.
     assert "{seconds}" in t("common.errors.cooldown", "en")
+
+
+def test_plural_forms_follow_cldr_rules(tmp_path, monkeypatch):
+    import bot.i18n as i18n
+
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "fr" / "demo.toml").write_text(
+        '[pairs]\ncount = { one = "{count} binôme", many = "{count} de binômes", other = "{count} binômes" }\n'
+    )
+    (tmp_path / "en" / "demo.toml").write_text('[pairs]\ncount = { one = "{count} pair", other = "{count} pairs" }\n')
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.catalogue.cache_clear()
+    try:
+        french = [t("demo.pairs.count", "fr", count=n) for n in (0, 1, 2, 5)]
+        english = [t("demo.pairs.count", "en", count=n) for n in (0, 1, 2, 5)]
+        assert french == ["0 binôme", "1 binôme", "2 binômes", "5 binômes"]  # French: 0 is singular
+        assert english == ["0 pairs", "1 pair", "2 pairs", "5 pairs"]
+        assert t("demo.pairs.count", "fr", count=1_000_000) == "1\u202f000\u202f000 de binômes"  # CLDR "many"
+        assert t("demo.pairs.count", "en", count=1500) == "1,500 pairs"
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_dates_are_written_as_each_language_does():
+    from datetime import UTC, date, datetime, time
+
+    from bot.i18n.dates import day_and_month, discord_timestamp, join_list, long_date, short_time, weekday_name
+
+    monday = date(2026, 11, 30)
+    assert day_and_month(monday, "fr") == "lundi 30 novembre"
+    assert day_and_month(monday, "en") == "Monday, November 30"
+    assert long_date(monday, "fr") == "30 novembre 2026"
+    assert long_date(monday, "en-US") == "November 30, 2026"
+    assert short_time(time(14, 5), "fr") == "14:05"
+    assert short_time(time(14, 5), "en").replace("\u202f", " ") == "2:05 PM"
+    assert (weekday_name(0, "fr"), weekday_name(6, "en")) == ("lundi", "Sunday")
+    assert join_list(["Emma", "Marc", "Léa"], "fr") == "Emma, Marc et Léa"
+    assert join_list(["Emma", "Marc"], "en", "or") == "Emma or Marc"
+    assert discord_timestamp(datetime(2026, 11, 30, 14, 0, tzinfo=UTC), "D") == "<t:1796047200:D>"
 
 
 def test_every_message_key_in_the_code_exists():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import pkgutil
+from datetime import timedelta
 
 import discord
 from discord.ext import commands
@@ -19,6 +20,7 @@ from bot.db.engine import Database
 from bot.i18n import supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
+from bot.services.claims import Claims
 from bot.services.ending import PairEnding
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
@@ -59,6 +61,8 @@ class Binome(commands.Bot):
         self.settings = settings
         self.db = db
         self.clock = clock
+        # Exactly-once work (messages, kickoffs, reports...): claims with an owner and a lease.
+        self.claims = Claims(db, clock, lease=timedelta(seconds=settings.claim_lease_seconds))
         # The use cases, shared by the cogs (which stay thin: parse, call these, render).
         self.guild_configs = GuildConfigs(db, clock)
         self.membership = Membership(db, clock)

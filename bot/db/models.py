@@ -311,3 +311,27 @@ class PairFeedback(Base):
     rating: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+
+
+class OnceClaim(Base):
+    """Something the bot must do exactly once (post a week's message, a kickoff, a nudge, a report...).
+
+    Whoever does it first claims the key with a lease: `owner` is one run (of one process), and the
+    claim is theirs until `leased_until`, renewed while they work. A run that died (kill -9) stops
+    renewing; once the lease ran out the next run takes the claim over, knowing an earlier attempt
+    may have done the work before dying (so it looks first). `done_at` closes the key for good.
+    The same UPDATE ... WHERE decides the winner on SQLite and on PostgreSQL, across processes.
+    """
+
+    __tablename__ = "once_claims"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    owner: Mapped[str | None] = mapped_column(String(64))
+    leased_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None]  # after a failure: not tried again before this (backoff)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    done_at: Mapped[datetime | None]
+    result_id: Mapped[int | None]  # what the work produced (a message id), for whoever looks later
+    created_at: Mapped[datetime]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.client.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, reply_key, tr
+from bot.client.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, tr
 from bot.client.ui import GuardedItem, find_recent_message
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
@@ -171,9 +171,12 @@ async def remind_now(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     config = await bot.guild_configs.get(interaction.guild.id)
     report = await run_week(bot, interaction.guild, week_start_for(config, bot.clock.now()))
-    await reply_key(
-        interaction, "weekly.remind_now.done", posted=report.posted, already=report.already, paused=report.paused
-    )
+    locale = locale_of(interaction)
+    counts = {
+        part: t(f"weekly.remind_now.{part}", locale, count=count)
+        for part, count in (("sent", report.posted), ("already", report.already), ("paused", report.paused))
+    }
+    await reply(interaction, t("weekly.remind_now.done", locale, **counts))
 
 
 # --- /pair week, /pair swap and the buttons ----------------------------------------------------

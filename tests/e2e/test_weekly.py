@@ -72,14 +72,14 @@ async def test_weekly_roles_alternate_swap_pause_restart_and_catch_up(fake, bot,
     await pause.response()
 
     # remind-now: exactly one message per active, unpaused pair, naming the first member as mentor.
-    assert "2 envoyé(s) maintenant, 0 déjà envoyé(s), 1 binôme(s) en pause" in await remind_now(fake, guild, owner)
+    assert "2 envoyés maintenant, 0 déjà envoyé, 1 binôme en pause" in await remind_now(fake, guild, owner)
     for pair in (first, second):
         [message] = weekly_messages(fake, pair, "2026-11-30")
         assert names_mentor(message, pair.member_a_id, pair.member_b_id)
         assert sorted(str(u) for u in message.allowed_mentions["users"]) == sorted(str(m) for m in pair.members())
     assert weekly_messages(fake, paused) == []
     # Idempotent: a second remind-now sends nothing new.
-    assert "0 envoyé(s) maintenant, 2 déjà envoyé(s)" in await remind_now(fake, guild, owner)
+    assert "0 envoyé maintenant, 2 déjà envoyés" in await remind_now(fake, guild, owner)
     assert [len(weekly_messages(fake, p)) for p in (first, second, paused)] == [1, 1, 0]
 
     # The first pair swaps this week: B proposes, a second proposal is refused, A accepts.
