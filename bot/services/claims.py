@@ -132,7 +132,8 @@ class ClaimRun:
 
     async def acquire_many(self, guild_id: int, keys: Iterable[str]) -> dict[str, Claim | Refused]:
         """Claim each key for this run; a key is won by exactly one live run."""
-        keys = list(dict.fromkeys(keys))
+        # Sorted: concurrent runs then lock rows in the same order (no deadlock on PostgreSQL).
+        keys = sorted(set(keys))
         if not keys:
             return {}
         now = self._wall_now()
@@ -144,17 +145,25 @@ class ClaimRun:
             ]
             for start in range(0, len(rows), 500):  # keep statements well under the bind-parameter limits
                 await session.execute(insert_ignoring_conflicts(session, OnceClaim, rows[start : start + 500]))
+        claimable = (
+            OnceClaim.done_at.is_(None),
+            or_(OnceClaim.owner.is_(None), OnceClaim.leased_until < now),
+            or_(OnceClaim.retry_at.is_(None), OnceClaim.retry_at <= now),
+        )
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             async with self._db.session() as session:
+                # PostgreSQL: rows another run is claiming right now are skipped, not waited for
+                # (they are that run's); SQLite serialises writers and ignores FOR UPDATE.
+                free = (
+                    select(OnceClaim.key)
+                    .where(OnceClaim.key.in_(chunk), *claimable)
+                    .order_by(OnceClaim.key)
+                    .with_for_update(skip_locked=True)
+                )
                 won = await session.execute(
                     update(OnceClaim)
-                    .where(
-                        OnceClaim.key.in_(chunk),
-                        OnceClaim.done_at.is_(None),
-                        or_(OnceClaim.owner.is_(None), OnceClaim.leased_until < now),
-                        or_(OnceClaim.retry_at.is_(None), OnceClaim.retry_at <= now),
-                    )
+                    .where(OnceClaim.key.in_(free.scalar_subquery()), *claimable)
                     .values(owner=self.owner, leased_until=now + self._claims.lease, attempts=OnceClaim.attempts + 1)
                     .returning(OnceClaim.key, OnceClaim.attempts)
                     .execution_options(synchronize_session=False)
@@ -171,7 +180,7 @@ class ClaimRun:
                             results[claim.key] = Refused.HELD
                         else:
                             results[claim.key] = Refused.WAITING
-        return {key: results[key] for key in keys}
+        return results
 
     async def done(self, claim: Claim, result_id: int | None = None) -> bool:
         """The work is done: nobody does it again. False if this run had lost the claim meanwhile."""
