@@ -193,6 +193,9 @@ def _solve(population: Population, edges: EdgeSet, opts: MatchOptions, *, exact:
         return mate, True
     for check in range(opts.check_rounds + 1):
         violating, free_pairs = population.violations(duals, mate < 0, opts.refine_neighbours, opts.free_neighbours)
+        # A pair already in the graph cannot improve its optimum (it only looks violating when
+        # both ends lie in one blossom, whose dual is not in the vertex duals).
+        violating = violating.take(~np.isin(violating.codes(population.n), edges.codes(population.n)))
         if not len(violating):
             return mate, True
         if check == opts.check_rounds:

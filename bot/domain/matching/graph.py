@@ -112,6 +112,9 @@ class EdgeSet:
             n,
         )
 
+    def codes(self, n: int) -> np.ndarray:
+        return self.i * n + self.j
+
     def take(self, mask: np.ndarray) -> EdgeSet:
         return EdgeSet(self.i[mask], self.j[mask], self.merit[mask])
 
