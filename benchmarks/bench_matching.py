@@ -116,7 +116,8 @@ def report(label: str, members: list[Candidate], opts: MatchOptions, repeat: int
     result, median, times, peak = run(members, opts, repeat)
     missed, false_odd = audit(members, result, opts)
     print(f"\n== {label}")
-    print(f"time: median {median:.2f} s of {repeat} ({', '.join(f'{t:.2f}' for t in times)});  extra peak {peak:.0f} MB")
+    runs = ", ".join(f"{t:.2f}" for t in times)
+    print(f"time: median {median:.2f} s of {repeat} ({runs});  extra peak {peak:.0f} MB")
     print(
         f"pairs {len(result.pairs)}, unmatched {len(result.unmatched)} ({reasons(result)}); "
         f"eligible pairs {result.eligible_pairs:,}; blocked by exclusions {result.blocked_by_exclusions}, "
