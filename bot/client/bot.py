@@ -27,6 +27,7 @@ from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
 from bot.services.weekly import WeeklyService
+from bot.services.worker import CpuWorker
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,9 @@ class Binome(commands.Bot):
         self.guild_configs = GuildConfigs(db, clock)
         self.membership = Membership(db, clock)
         self.pairs = PairService(db, clock)
-        self.rounds = MatchingRounds(db, clock)
+        # CPU-heavy work (matching rounds) runs in a worker process, off the event loop.
+        self.cpu = CpuWorker(max_workers=1)
+        self.rounds = MatchingRounds(db, clock, self.cpu)
         self.weekly = WeeklyService(db, clock)
         self.charters = Charters(db, clock)
         self.ending = PairEnding(db, clock)
@@ -99,6 +102,7 @@ class Binome(commands.Bot):
 
     async def close(self) -> None:
         await self.scheduler.shutdown()
+        await self.cpu.shutdown()
         await super().close()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:

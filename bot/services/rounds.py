@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
@@ -12,18 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.models import MatchRound, MemberProfile, Pair
+from bot.db.models import MatchRound, MemberProfile, MemberSkill, Pair, Skill
 from bot.db.repositories import pairs as repo
 from bot.db.repositories.pairs import PENDING
 from bot.db.repositories.profiles import ACTIVE, get_profile
 from bot.domain.matching import (
     Candidate,
+    MatchOptions,
     PairCheck,
     PairIssue,
     check_pair,
-    match,
     utc_offset_minutes,
 )
+from bot.services.round_job import proposal_pair, propose
+from bot.services.worker import CpuWorker, InlineWorker
 
 PREVIEW, CONFIRMED, CANCELLED = "preview", "confirmed", "cancelled"
 
@@ -48,38 +51,122 @@ class ManualCheck:
         return self.check.issues if self.check else ()
 
 
-def _candidate(profile: MemberProfile, past: set[int], now) -> Candidate:
-    try:
-        offset = utc_offset_minutes(profile.timezone, now)
-    except (ZoneInfoNotFoundError, ValueError):
-        offset = None
-    return Candidate(
-        user_id=profile.user_id,
-        teaches=frozenset(profile.skill_keys("teach")),
-        learns=frozenset(profile.skill_keys("learn")),
-        languages=frozenset(profile.languages),
-        utc_offset_minutes=offset,
-        city=profile.city,
-        in_person_ok=profile.in_person_ok,
-        priority=profile.queue_priority,
-        past_partners=frozenset(past),
+@dataclass(frozen=True, slots=True)
+class RoundConstraints:
+    """Who must not be paired (issue 11): members' private "avoid" lists, moderators' exclusions,
+    and organizations kept apart. Filled by :meth:`MatchingRounds.constraints`."""
+
+    avoid: dict[int, frozenset[int]] = field(default_factory=dict)
+    excluded_pairs: frozenset[frozenset[int]] = frozenset()
+    organizations: dict[int, str] = field(default_factory=dict)
+    separate_organizations: bool = False
+
+
+def _offset(tz_name: str, now: datetime, known: dict[str, int | None]) -> int | None:
+    if tz_name not in known:
+        try:
+            known[tz_name] = utc_offset_minutes(tz_name, now)
+        except (ZoneInfoNotFoundError, ValueError):
+            known[tz_name] = None
+    return known[tz_name]
+
+
+def _candidate(profile: MemberProfile, past: set[int], now, constraints: RoundConstraints | None = None) -> Candidate:
+    return _make_candidate(
+        profile.user_id,
+        profile.skill_keys("teach"),
+        profile.skill_keys("learn"),
+        profile.languages,
+        _offset(profile.timezone, now, {}),
+        profile.city,
+        profile.in_person_ok,
+        profile.queue_priority,
+        past,
+        constraints or RoundConstraints(),
     )
 
 
-def _proposal_pair(pair) -> dict:
-    return {
-        "a": pair.a,
-        "b": pair.b,
-        "a_teaches_b": list(pair.a_teaches_b),
-        "b_teaches_a": list(pair.b_teaches_a),
-        "same_city": pair.same_city,
-    }
+def _make_candidate(
+    user_id, teaches, learns, languages, offset, city, in_person_ok, priority, past, constraints
+) -> Candidate:
+    return Candidate(
+        user_id=user_id,
+        teaches=frozenset(teaches),
+        learns=frozenset(learns),
+        languages=frozenset(languages),
+        utc_offset_minutes=offset,
+        city=city,
+        in_person_ok=in_person_ok,
+        priority=priority,
+        past_partners=frozenset(past),
+        organization=constraints.organizations.get(user_id),
+        avoid=constraints.avoid.get(user_id, frozenset()),
+    )
 
 
 class MatchingRounds:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, worker: CpuWorker | None = None) -> None:
+        """``worker`` runs the round's CPU work (the bot passes its process pool; by default a
+        thread, for tests and tools)."""
         self._db = db
         self._clock = clock
+        self._worker = worker or InlineWorker()
+
+    async def constraints(self, session: AsyncSession, guild_id: int) -> RoundConstraints:
+        """HOOK for issue 11's storage: read the guild's "avoid" lists, moderators' exclusions, the
+        members' organizations and the server's "keep organizations apart" setting here. The engine
+        and the preview already honour and explain them; until that storage exists there are none."""
+        return RoundConstraints()
+
+    async def _candidates(
+        self, session: AsyncSession, guild_id: int, present: set[int], now: datetime
+    ) -> tuple[list[Candidate], RoundConstraints]:
+        """The available members as engine candidates, read as plain rows (no ORM objects: a
+        20,000-member round must not spend seconds of the event loop building them)."""
+        busy = await repo.members_in_open_pairs(session, guild_id)
+        active = (MemberProfile.guild_id == guild_id, MemberProfile.status == ACTIVE)
+        profiles = {
+            row.id: row
+            for row in await session.execute(
+                select(
+                    MemberProfile.id,
+                    MemberProfile.user_id,
+                    MemberProfile.languages,
+                    MemberProfile.timezone,
+                    MemberProfile.city,
+                    MemberProfile.in_person_ok,
+                    MemberProfile.queue_priority,
+                ).where(*active)
+            )
+            if row.user_id in present and row.user_id not in busy
+        }
+        skills: dict[tuple[int, str], list[str]] = {}
+        rows = await session.execute(
+            select(MemberSkill.profile_id, MemberSkill.direction, Skill.key)
+            .join(Skill, Skill.id == MemberSkill.skill_id)
+            .join(MemberProfile, MemberProfile.id == MemberSkill.profile_id)
+            .where(*active)
+        )
+        for profile_id, direction, key in rows:
+            skills.setdefault((profile_id, direction), []).append(key)
+        past = await repo.past_partners(session, guild_id)
+        constraints = await self.constraints(session, guild_id)
+        offsets: dict[str, int | None] = {}
+        return [
+            _make_candidate(
+                p.user_id,
+                skills.get((pid, "teach"), ()),
+                skills.get((pid, "learn"), ()),
+                p.languages,
+                _offset(p.timezone, now, offsets),
+                p.city,
+                p.in_person_ok,
+                p.queue_priority,
+                past.get(p.user_id, set()),
+                constraints,
+            )
+            for pid, p in profiles.items()
+        ], constraints
 
     async def _available(self, session: AsyncSession, guild_id: int, present: set[int]) -> dict[int, MemberProfile]:
         """Active profiles of members still in the server and in no open pair."""
@@ -92,20 +179,22 @@ class MatchingRounds:
         }
 
     async def preview(self, guild_id: int, moderator_id: int, present: set[int], seed: int | None = None) -> MatchRound:
+        """Propose a round. The matching runs in the worker, with no database session open."""
+        now = self._clock.now()
         async with self._db.session() as session:
-            available = await self._available(session, guild_id, present)
-            past = await repo.past_partners(session, guild_id)
-            now = self._clock.now()
-            seed = random.SystemRandom().randrange(2**31) if seed is None else seed
-            result = match([_candidate(p, past.get(uid, set()), now) for uid, p in available.items()], seed=seed)
+            candidates, constraints = await self._candidates(session, guild_id, present, now)
+        seed = random.SystemRandom().randrange(2**31) if seed is None else seed
+        options = MatchOptions(
+            excluded_pairs=constraints.excluded_pairs,
+            separate_organizations=constraints.separate_organizations,
+        )
+        proposal = await self._worker.run(propose, candidates, seed, options)
+        async with self._db.session() as session:
             round_ = MatchRound(
                 guild_id=guild_id,
                 status=PREVIEW,
                 seed=seed,
-                proposal={
-                    "pairs": [_proposal_pair(p) for p in result.pairs],
-                    "unmatched": [{"user_id": u.user_id, "reason": u.reason.value} for u in result.unmatched],
-                },
+                proposal=proposal,
                 created_by=moderator_id,
                 created_at=now,
             )
@@ -193,7 +282,7 @@ class MatchingRounds:
         if check.blocker is not None or check.check is None:
             return None
         async with self._db.session() as session:
-            pair = self._new_pair(guild_id, _proposal_pair(check.check), "manual", self._clock.now())
+            pair = self._new_pair(guild_id, proposal_pair(check.check), "manual", self._clock.now())
             session.add(pair)
             await session.flush()
             return pair

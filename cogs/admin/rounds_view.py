@@ -55,9 +55,24 @@ def preview_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str) -
     if round_.proposal["unmatched"]:
         lines.append(t("admin.match.unmatched_header", locale))
         for entry in round_.proposal["unmatched"]:
-            reason = t(f"admin.match.reason_{entry['reason']}", locale)
-            lines.append(t("admin.match.unmatched_line", locale, member=f"<@{entry['user_id']}>", reason=reason))
+            lines.append(unmatched_line(entry, labels, locale))
+    if lines:  # pairs that exclusions or organizations ruled out (none shown as names: "avoid" is private)
+        blocked = round_.proposal.get("blocked", {})
+        for kind in ("exclusions", "organizations"):
+            if blocked.get(kind):
+                lines.append(t(f"admin.match.blocked_{kind}", locale, count=blocked[kind]))
     return lines or [t("admin.match.nobody", locale)]
+
+
+def unmatched_line(entry: dict, labels: dict[str, str], locale: str) -> str:
+    """Who is left out, why, and (no reciprocal partner) which skills would help."""
+    reason = t(f"admin.match.reason_{entry['reason']}", locale)
+    line = t("admin.match.unmatched_line", locale, member=f"<@{entry['user_id']}>", reason=reason)
+    if entry.get("suggested_skills"):
+        return t("admin.match.suggest_teach", locale, line=line, skills=_names(entry["suggested_skills"], labels))
+    if entry.get("suggested_learning"):
+        return t("admin.match.suggest_learn", locale, line=line, skills=_names(entry["suggested_learning"], labels))
+    return line
 
 
 def page_count(lines: list[str]) -> int:

@@ -61,3 +61,24 @@ def test_buttons_page_and_only_offer_confirm_when_there_are_pairs():
     assert view.children[0].item.disabled and not view.children[1].item.disabled
     empty = preview_view(round_with(0, [(5, "no_reciprocal_partner")]), pages=1, page=0, locale="fr")
     assert [item.item.custom_id for item in empty.children] == ["binome:round:7:cancel:0"]
+
+
+def test_the_preview_says_which_skills_would_help_and_what_exclusions_ruled_out():
+    round_ = round_with(1, [])
+    round_.proposal["unmatched"] = [
+        {"user_id": 5, "reason": "no_reciprocal_partner", "suggested_skills": ["finance", "seo"]},
+        {"user_id": 6, "reason": "no_reciprocal_partner", "suggested_learning": ["seo"]},
+        {"user_id": 7, "reason": "only_excluded_partners"},
+        {"user_id": 8, "reason": "only_same_organization"},
+    ]
+    round_.proposal["blocked"] = {"exclusions": 1, "organizations": 3}
+    lines = preview_lines(round_, CATALOGUE, "en")
+    assert lines[2].endswith("adding one of these to what they teach would help: Finance, SEO")
+    assert lines[3].endswith("adding one of these to what they learn would help: SEO")
+    assert "ruled out by an exclusion" in lines[4] and "same organization" in lines[5]
+    assert lines[-2:] == [
+        "🚫 1 possible pair was ruled out by exclusions.",
+        "🏢 3 possible pairs were ruled out because both are in the same organization.",
+    ]
+    french = preview_lines(round_, CATALOGUE, "fr")
+    assert "Référencement (SEO)" in french[3] and french[-1].startswith("🏢 3 binômes possibles")

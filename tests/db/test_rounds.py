@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from bot.db.models import MemberProfile, Pair
+from bot.db.models import MatchRound, MemberProfile, Pair
 from bot.domain.matching import PairIssue
 from bot.domain.profiles import ProfileDraft
 from bot.services.membership import Membership
@@ -93,3 +93,36 @@ async def test_manual_pairing_checks(database, clock):
     round_ = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=0)
     assert [(p["a"], p["b"]) for p in round_.proposal["pairs"]] == [(ids["w2"], ids["b1"])]
     assert round_.proposal["unmatched"] == [{"user_id": ids["w1"], "reason": "only_past_partners"}]
+
+
+async def test_a_round_runs_in_the_worker_process_and_explains_who_is_left_out(database, clock):
+    from bot.services.worker import CpuWorker
+
+    ids = await onboard(database, clock, w1=WEB, b1=BUSINESS, w2=WEB)
+    worker = CpuWorker()
+    try:
+        rounds = MatchingRounds(database, clock, worker)
+        round_ = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=5)
+    finally:
+        await worker.shutdown()
+    assert len(round_.proposal["pairs"]) == 1
+    assert [u["reason"] for u in round_.proposal["unmatched"]] == ["odd_one_out"]
+    assert round_.proposal["blocked"] == {"exclusions": 0, "organizations": 0}
+    async with database.session() as session:  # stored, and readable from a new session
+        stored = await session.get(MatchRound, round_.id)
+        assert stored is not None and stored.proposal == round_.proposal
+
+
+async def test_a_round_when_everyone_is_paused_or_alone(database, clock):
+    ids = await onboard(database, clock, w1=WEB, w2=WEB)
+    rounds = MatchingRounds(database, clock)
+    membership = Membership(database, clock)
+    lonely = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=0)
+    assert lonely.proposal["pairs"] == []
+    assert {u["reason"] for u in lonely.proposal["unmatched"]} == {"no_reciprocal_partner"}
+    # two web people: no skill either could add would give them a partner, so nothing is suggested
+    assert all(set(u) == {"user_id", "reason"} for u in lonely.proposal["unmatched"])
+    for user_id in ids.values():
+        await membership.set_status(GUILD, user_id, "paused")
+    empty = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=0)
+    assert empty.proposal["pairs"] == [] and empty.proposal["unmatched"] == []

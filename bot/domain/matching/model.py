@@ -18,6 +18,11 @@ class Candidate:
     ``priority``: higher goes first in line (e.g. 1 for last round's odd one out). Negative values
     count as 0. ``past_partners`` are user ids this member was already paired with; a pair is
     considered past partners if either side lists the other.
+
+    ``avoid``: user ids this member privately asked never to be paired with (either side listing the
+    other is enough; never overridden). ``organization``: the member's organization or team; when
+    :attr:`MatchOptions.separate_organizations` is on, two members of the same organization are never
+    paired (compared case- and accent-insensitively).
     """
 
     user_id: int
@@ -29,6 +34,8 @@ class Candidate:
     in_person_ok: bool = False
     priority: int = 0
     past_partners: frozenset[int] = frozenset()
+    organization: str | None = None
+    avoid: frozenset[int] = frozenset()
 
 
 class UnmatchedReason(StrEnum):
@@ -39,7 +46,12 @@ class UnmatchedReason(StrEnum):
     NO_COMMON_LANGUAGE = "no_common_language"
     """Reciprocal skill partners exist, but none of them shares a language."""
     ONLY_PAST_PARTNERS = "only_past_partners"
-    """Every eligible partner is a past partner."""
+    """Every reciprocal partner sharing a language is a past partner."""
+    ONLY_EXCLUDED_PARTNERS = "only_excluded_partners"
+    """The remaining partners are all ruled out by an exclusion (a member's "avoid" list or a
+    moderator's exclusion of the two). Which one is not said: an "avoid" stays private."""
+    ONLY_SAME_ORGANIZATION = "only_same_organization"
+    """The remaining partners all belong to the member's own organization (organizations kept apart)."""
 
 
 class PairIssue(StrEnum):
@@ -77,8 +89,20 @@ class ProposedPair:
 
 @dataclass(frozen=True, slots=True)
 class Unmatched:
+    """A member left out of the round, and why (the reasons are checked in the order of the enum:
+    the first filter that leaves them no partner is the reason).
+
+    For ``NO_RECIPROCAL_PARTNER``, what would help, as skill keys (at most three, most helpful first):
+    ``suggested_skills`` are skills they could add to what they *teach*, wanted by members who teach
+    what they want to learn and speak their language; when nobody teaches what they want to learn,
+    ``suggested_learning`` are skills they could add to what they *learn*, taught by members who want
+    what they teach.
+    """
+
     user_id: int
     reason: UnmatchedReason
+    suggested_skills: tuple[str, ...] = ()
+    suggested_learning: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +111,16 @@ class MatchResult:
     """Sorted by ``a`` (the smaller user id of each pair)."""
     unmatched: list[Unmatched] = field(default_factory=list)
     """Sorted by user id."""
+    eligible_pairs: int = 0
+    """How many pairs of members could have been paired (every rule applied)."""
+    blocked_by_exclusions: int = 0
+    """Pairs that would have been eligible but for an exclusion (an "avoid" or a moderator's)."""
+    blocked_by_organizations: int = 0
+    """Pairs that would have been eligible but for sharing an organization (and no exclusion)."""
+    optimal: bool = True
+    """True when the matching is proven optimal on the full eligible graph (LP duality check of
+    every eligible pair); otherwise it is the best found within ``MatchOptions.check_rounds``, and
+    still leaves no two unmatched members who could have been paired."""
 
     @property
     def total_weight(self) -> float:
