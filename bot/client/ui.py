@@ -131,16 +131,32 @@ def custom_ids(message: discord.Message) -> list[str]:
     return ids
 
 
-async def find_recent_message(
-    channel: discord.abc.Messageable, has_id: Callable[[str], bool], author: discord.abc.User | None, limit: int = 25
+HISTORY_LOOKBACK = 50  # messages searched for what an interrupted attempt may already have posted
+
+
+async def find_recent(
+    channel: discord.abc.Messageable,
+    matches: Callable[[discord.Message], bool],
+    author: discord.abc.User | None,
+    limit: int = HISTORY_LOOKBACK,
 ) -> discord.Message | None:
-    """A recent message of `author` with a component whose custom id satisfies `has_id`.
+    """A recent message of `author` satisfying `matches` (newest first).
 
     Used when resuming interrupted work, to find what an earlier attempt may already have posted.
     """
     async for message in channel.history(limit=limit):
         if author is not None and message.author.id != author.id:
             continue
-        if any(has_id(custom_id) for custom_id in custom_ids(message)):
+        if matches(message):
             return message
     return None
+
+
+async def find_recent_message(
+    channel: discord.abc.Messageable,
+    has_id: Callable[[str], bool],
+    author: discord.abc.User | None,
+    limit: int = HISTORY_LOOKBACK,
+) -> discord.Message | None:
+    """A recent message of `author` with a component whose custom id satisfies `has_id`."""
+    return await find_recent(channel, lambda message: any(has_id(c) for c in custom_ids(message)), author, limit)

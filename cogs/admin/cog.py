@@ -14,7 +14,7 @@ from bot.domain.profiles import canonical_timezone
 from bot.i18n import t
 from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
 from cogs.admin.pairing_commands import run_match, run_pair, run_unpair
-from cogs.pair import weekly
+from cogs.pair import weekly_run
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -163,7 +163,7 @@ class Admin(
     @app_commands.command(name=cmd("admin.remind_now.name"), description=cmd("admin.remind_now.description"))
     @moderator_only
     async def remind_now(self, interaction: discord.Interaction) -> None:
-        await weekly.remind_now(interaction)
+        await weekly_run.remind_now(interaction)
 
     @app_commands.command(name=cmd("admin.unpair.name"), description=cmd("admin.unpair.description"))
     @app_commands.rename(member=cmd("admin.unpair.member.name"))
