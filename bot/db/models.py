@@ -340,3 +340,9 @@ class OnceClaim(Base):
     done_at: Mapped[datetime | None]
     result_id: Mapped[int | None]  # what the work produced (a message id), for whoever looks later
     created_at: Mapped[datetime]
+
+    @staticmethod
+    def member_prefix(guild_id: int, user_id: int) -> str:
+        """Keys about one member (their welcome...) start with this, so erasing the member erases them;
+        no other key may name a member."""
+        return f"member:{guild_id}:{user_id}:"
