@@ -28,8 +28,31 @@ def temporary_id(name: str) -> str:
     return f"{TEMPORARY_PREFIX}{BOOT_ID}:{name}"
 
 
-def is_stale_temporary_id(custom_id: str) -> bool:
-    return custom_id.startswith(TEMPORARY_PREFIX) and not custom_id.startswith(TEMPORARY_PREFIX + BOOT_ID)
+def has_handler(interaction: discord.Interaction) -> bool:
+    """Whether discord.py hands this component click or form submission to one of the bot's items: a
+    persistent `DynamicItem` whose pattern matches, or a live view or modal of this process. A menu
+    from before a restart, one that timed out, or a custom id the bot never made (malformed, an unknown
+    verb, a negative id) has none, and discord.py would drop it without an answer.
+
+    Mirrors `discord.ui.view.ViewStore.dispatch_view` / `dispatch_modal` (discord.py 2.x), reading the
+    store they use; `tests/e2e/test_interactions_answered.py` checks both ways."""
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    custom_id = data.get("custom_id")
+    if not isinstance(custom_id, str):
+        return True  # not a component or a form: the command tree answers it
+    store = interaction.client._connection._view_store
+    if interaction.type is discord.InteractionType.modal_submit:
+        return custom_id in store._modals
+    if interaction.type is not discord.InteractionType.component:
+        return True
+    if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
+        return True
+    key = (data.get("component_type"), custom_id)
+    message_id = interaction.message.id if interaction.message is not None else None
+    return any(
+        key in store._views.get(entity, {}) and store._views[entity][key].view is not None
+        for entity in (message_id, None)
+    )
 
 
 class OwnedView(discord.ui.View):
