@@ -27,7 +27,7 @@ import discord
 from bot.client.interactions import mention_all
 from bot.client.once import claim_nonce, describe_error
 from bot.db.models import Pair
-from bot.db.repositories.pairs import CHANNEL_CREATED, KICKOFF_SENT, PENDING
+from bot.db.repositories.pairs import CHANNEL_CREATED, KICKOFF_SENT, OPEN, PENDING
 from bot.i18n import t
 from bot.services.claims import Refused
 from bot.services.pairing import PairService, launch_key
@@ -150,7 +150,7 @@ class PairLauncher:
         """Take the pair's launch `generation` to its end; False when it is no longer this generation's
         to take (ended, or its channel was deleted meanwhile: the next generation relaunches it)."""
         pair = await self.pairs.get(pair_id)
-        if pair is None or pair.launch_generation != generation:
+        if pair is None or pair.launch_generation != generation or pair.status not in OPEN:
             return False
         # A kickoff can only exist already if an earlier attempt got past channel creation.
         may_have_kickoff = True
