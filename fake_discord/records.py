@@ -90,6 +90,10 @@ class Fault:
     errors: dict[str, Any] | None = None
     retry_after: float = 1.0
     hits: int = 0
+    #: ``fake.hold_next``: no error, the request is only slowed down by this many seconds, before it is
+    #: handled (Discord slow to act) or, with ``after``, once handled (the answer slow to come back).
+    hold: float = 0.0
+    after: bool = False
 
     def matches(self, method: str, path: str) -> bool:
         return self.times > 0 and self.method in ("*", method.upper()) and path_matches(self.path, path)

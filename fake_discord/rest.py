@@ -5,6 +5,7 @@ the users / gateway / application / application-command routes. Other routes liv
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import traceback
@@ -82,6 +83,11 @@ async def _handle(
         record.rate_limit_scope = decision.scope
         return json_response(decision.body, status=429, headers=decision.headers)
     fault = fake._take_fault(request.method, record.path)
+    held = fault if fault is not None and fault.hold else None
+    if held is not None:
+        fault = None
+        if not held.after:
+            await asyncio.sleep(held.hold)
     try:
         if fault is not None:
             record.injected = True
@@ -109,6 +115,8 @@ async def _handle(
         record.files = len(request.get(FILES_KEY) or [])
     for key, value in decision.headers.items():
         response.headers[key] = value
+    if held is not None and held.after:
+        await asyncio.sleep(held.hold)
     return response
 
 

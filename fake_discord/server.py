@@ -199,6 +199,14 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         self._faults.append(fault)
         return fault
 
+    def hold_next(self, method: str, path: str, seconds: float, *, times: int = 1, after: bool = False) -> Fault:
+        """Slow down the next ``times`` requests matching ``method`` and ``path`` by ``seconds``: held
+        before they are handled (Discord slow to act: nothing happens meanwhile), or with ``after=True``
+        handled at once and answered late (the effect exists while the client still waits)."""
+        fault = Fault(method.upper(), path, 200, 0, "", times, hold=seconds, after=after)
+        self._faults.append(fault)
+        return fault
+
     def _take_fault(self, method: str, path: str) -> Fault | None:
         for fault in self._faults:
             if fault.matches(method, path):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
 from datetime import timedelta
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -14,7 +16,7 @@ from bot.client.command_sync import sync_commands
 from bot.client.errors import BinomeTree
 from bot.client.interactions import reply_key
 from bot.client.translator import CatalogueTranslator
-from bot.client.ui import is_stale_temporary_id
+from bot.client.ui import has_handler
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.i18n import supported_locale
@@ -75,6 +77,7 @@ class Binome(commands.Bot):
         self.charters = Charters(db, clock)
         self.ending = PairEnding(db, clock)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
+        self._answering: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())
@@ -105,8 +108,23 @@ class Binome(commands.Bot):
         await self.cpu.shutdown()
         await super().close()
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        # A menu from before a restart: its view is gone, so answer instead of letting it fail.
-        custom_id = (interaction.data or {}).get("custom_id", "")
-        if isinstance(custom_id, str) and is_stale_temporary_id(custom_id) and not interaction.response.is_done():
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # Every interaction gets an answer: a menu nothing handles (from before a restart, timed out, or
+        # a custom id the bot never made) is answered "expired" instead of failing in the client. Decided
+        # here, synchronously, right after discord.py routed it: a view's own callback may stop the view
+        # (leaving the store) before any event handler would run.
+        if event_name == "interaction" and args and not has_handler(args[0]):
+            interaction: discord.Interaction = args[0]
+            custom_id = (interaction.data or {}).get("custom_id")
+            log.info("no handler for %s %r: answered as expired", interaction.type, custom_id)
+            task = asyncio.create_task(self._answer_expired(interaction), name=f"expired-{interaction.id}")
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
+        super().dispatch(event_name, *args, **kwargs)
+
+    @staticmethod
+    async def _answer_expired(interaction: discord.Interaction) -> None:
+        try:
             await reply_key(interaction, "common.errors.menu_expired")
+        except discord.HTTPException as exc:
+            log.warning("could not answer an expired menu: %s", exc)

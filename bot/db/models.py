@@ -171,7 +171,7 @@ class MatchRound(Base):
     status: Mapped[str] = mapped_column(String(16))  # preview → confirmed | cancelled
     seed: Mapped[int]
     proposal: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_by: Mapped[int]
+    created_by: Mapped[int | None]  # nulled when that moderator's data is erased
     created_at: Mapped[datetime]
     decided_by: Mapped[int | None]
     decided_at: Mapped[datetime | None]
@@ -200,6 +200,9 @@ class Pair(Base):
     category_id: Mapped[int | None]
     channel_id: Mapped[int | None]
     kickoff_message_id: Mapped[int | None]
+    # Each launch of the pair (the first, then one per channel deleted by hand) is done exactly once:
+    # its claim key names this generation.
+    launch_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     activated_at: Mapped[datetime | None]
     first_meeting_planned_at: Mapped[datetime | None]
@@ -293,6 +296,8 @@ class Charter(Base):
     goal_note: Mapped[str] = mapped_column(Text, default="")
     signed_a_at: Mapped[datetime | None]
     signed_b_at: Mapped[datetime | None]
+    # How many versions both members signed: each is posted and pinned exactly once (its claim key).
+    signed_versions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     panel_message_id: Mapped[int | None]
     pinned_message_id: Mapped[int | None]
     updated_at: Mapped[datetime]
@@ -335,3 +340,9 @@ class OnceClaim(Base):
     done_at: Mapped[datetime | None]
     result_id: Mapped[int | None]  # what the work produced (a message id), for whoever looks later
     created_at: Mapped[datetime]
+
+    @staticmethod
+    def member_prefix(guild_id: int, user_id: int) -> str:
+        """Keys about one member (their welcome...) start with this, so erasing the member erases them;
+        no other key may name a member."""
+        return f"member:{guild_id}:{user_id}:"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import MemberProfile, Skill
-from bot.db.repositories import guilds, pairs, profiles
+from bot.db.repositories import erasure, guilds, pairs, profiles
 from bot.domain.profiles import Issue, ProfileDraft, clean, language_problems, skill_problems, validate
 from bot.domain.skills import SkillSpec
 
@@ -74,11 +74,18 @@ class Membership:
                 return None
             return await profiles.set_status(session, profile, status, self._clock.now())
 
-    async def leave(self, guild_id: int, user_id: int) -> bool:
-        """Delete the member's personal data; their past pairs stay only as anonymous statistics."""
+    async def erase_member(self, guild_id: int, user_id: int) -> bool:
+        """Erase everything the member wrote and every reference to them in this guild, in one
+        transaction (`/mentoring leave`, and a moderator's erasure on the member's request); their
+        past pairs stay only as anonymous statistics. True if anything about them was stored.
+
+        Discord-side effects (ending their pair, telling the partner) are the caller's, first."""
         async with self._db.session() as session:
-            await pairs.forget_member(session, guild_id, user_id)
-            return await profiles.delete_member_data(session, guild_id, user_id, self._clock.now())
+            return await erasure.erase_member(session, guild_id, user_id, self._clock.now())
+
+    async def leave(self, guild_id: int, user_id: int) -> bool:
+        """The member leaves the program: `erase_member`."""
+        return await self.erase_member(guild_id, user_id)
 
     async def export(self, guild_id: int, user_id: int) -> dict | None:
         async with self._db.session() as session:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import MatchRound, MemberProfile, MemberSkill, Pair, Skill
+from bot.db.repositories import guilds
 from bot.db.repositories import pairs as repo
 from bot.db.repositories.pairs import PENDING
 from bot.db.repositories.profiles import ACTIVE, get_profile
@@ -214,10 +215,15 @@ class MatchingRounds:
         """Create the proposed pairs that are still possible, exactly once (None: already decided)."""
         async with self._db.session() as session:
             now = self._clock.now()
+            # Decided once (a conditional UPDATE, the transaction's first statement), and nobody is paired
+            # elsewhere meanwhile (the guild's lock): the pairs are created in this same transaction, so two
+            # clicks, or two processes, confirm once, and a manual pair made at that moment cannot take a
+            # member twice.
             if not await repo.claim_round(session, round_id, CONFIRMED, moderator_id, now):
                 return None
             round_ = await session.get(MatchRound, round_id)
             assert round_ is not None
+            await guilds.lock_guild(session, round_.guild_id, now)
             available = await self._available(session, round_.guild_id, present)
             created: list[Pair] = []
             dropped: list[tuple[int, int, tuple[int, ...]]] = []
@@ -260,28 +266,32 @@ class MatchingRounds:
         )
 
     async def check_manual(self, guild_id: int, a: int, b: int) -> ManualCheck:
+        async with self._db.session() as session:
+            return await self._check_manual(session, guild_id, a, b)
+
+    async def _check_manual(self, session: AsyncSession, guild_id: int, a: int, b: int) -> ManualCheck:
         if a == b:
             return ManualCheck("same_member")
-        async with self._db.session() as session:
-            profiles = {}
-            for user_id in (a, b):
-                profile = await get_profile(session, guild_id, user_id)
-                if profile is None:
-                    return ManualCheck("not_joined")
-                if await repo.open_pair_of(session, guild_id, user_id) is not None:
-                    return ManualCheck("already_paired")
-                profiles[user_id] = profile
-            past = await repo.past_partners(session, guild_id)
-            now = self._clock.now()
-            check = check_pair(*(_candidate(profiles[u], past.get(u, set()), now) for u in (a, b)))
-            return ManualCheck(None, check)
+        profiles = {}
+        for user_id in (a, b):
+            profile = await get_profile(session, guild_id, user_id)
+            if profile is None:
+                return ManualCheck("not_joined")
+            if await repo.open_pair_of(session, guild_id, user_id) is not None:
+                return ManualCheck("already_paired")
+            profiles[user_id] = profile
+        past = await repo.past_partners(session, guild_id)
+        now = self._clock.now()
+        check = check_pair(*(_candidate(profiles[u], past.get(u, set()), now) for u in (a, b)))
+        return ManualCheck(None, check)
 
     async def create_manual(self, guild_id: int, a: int, b: int) -> Pair | None:
         """Pair two members by hand (after `check_manual`); None if one got paired meanwhile."""
-        check = await self.check_manual(guild_id, a, b)
-        if check.blocker is not None or check.check is None:
-            return None
         async with self._db.session() as session:
+            await guilds.lock_guild(session, guild_id, self._clock.now())  # checked and created in one go
+            check = await self._check_manual(session, guild_id, a, b)
+            if check.blocker is not None or check.check is None:
+                return None
             pair = self._new_pair(guild_id, proposal_pair(check.check), "manual", self._clock.now())
             session.add(pair)
             await session.flush()

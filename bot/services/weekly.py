@@ -22,6 +22,9 @@ from bot.domain.rotation import WeekPlan, current_week_start, parse_time_of_day,
 from bot.services.guild_config import GuildConfig
 
 PLANNED, POSTING, POSTED, PAUSED_WEEK, SKIPPED = "planned", "posting", "posted", "paused", "skipped"
+# "posting" is only found in rows written before exactly-once claims (bot.services.claims): such a week's
+# message may have been posted before a crash, so it is looked for before posting.
+TO_POST = (PLANNED, POSTING)
 COUNTED = (PLANNED, POSTING, POSTED)  # weeks that take part in the alternation
 CATCH_UP_GRACE = timedelta(days=2)  # after longer downtime the week's message would be stale: skip it
 NUDGE_AFTER = timedelta(days=3)
@@ -38,16 +41,17 @@ class SwapOutcome(enum.Enum):
     WEEK_CLOSED = "week_closed"
 
 
-class PostAction(enum.Enum):
-    POST = "post"  # nobody posted it yet
-    LOOK_FIRST = "look_first"  # an earlier attempt may have posted it before a crash
-    NOTHING = "nothing"
-
-
 @dataclass(frozen=True, slots=True)
 class RosterEntry:
     pair: Pair
     week: PairWeek
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    pair: Pair
+    weeks: int  # silent weeks
+    last_held_week: date | None  # the week of the pair's last session held (None: never)
 
 
 class LogError(enum.Enum):
@@ -87,6 +91,8 @@ class WeeklyService:
             await session.execute(insert_ignoring_conflicts(session, WeeklyRun, [row]))
 
     async def complete_run(self, guild_id: int, week: date) -> None:
+        """Every message of the week is posted: no more runs for it (call only then: a completed run is
+        never retried, so a message still unsent would be lost)."""
         async with self._db.session() as session:
             await session.execute(
                 update(WeeklyRun)
@@ -111,24 +117,22 @@ class WeeklyService:
                     )
                 ).all()
             )
+            # One query for the weeks already planned (every run after the first finds them all).
+            planned = {
+                row.pair_id: row
+                for row in (
+                    await session.scalars(
+                        select(PairWeek).where(PairWeek.guild_id == guild_id, PairWeek.week_start == week)
+                    )
+                ).all()
+            }
             entries = []
             for pair in pairs:
-                row = await self._ensure_week(session, pair, week)
+                row = planned.get(pair.id) or await self._ensure_week(session, pair, week)
                 if row.status == PLANNED and paused_members & set(pair.members()):
                     row.status = PAUSED_WEEK
                 entries.append(RosterEntry(pair, row))
             return entries
-
-    async def claim_posting(self, pair_week_id: int) -> PostAction:
-        """Mark the week's message as being posted, exactly once across runs and restarts."""
-        async with self._db.session() as session:
-            result = await session.execute(
-                update(PairWeek).where(PairWeek.id == pair_week_id, PairWeek.status == PLANNED).values(status=POSTING)
-            )
-            if result.rowcount == 1:
-                return PostAction.POST
-            row = await session.get(PairWeek, pair_week_id)
-            return PostAction.LOOK_FIRST if row is not None and row.status == POSTING else PostAction.NOTHING
 
     async def mark_posted(self, pair_week_id: int, message_id: int) -> None:
         async with self._db.session() as session:
@@ -194,7 +198,14 @@ class WeeklyService:
             swapped = await self._plan(session, pair, week, swapped=not row.swapped)
             if row.status not in COUNTED:
                 return SwapOutcome.WEEK_CLOSED, row, swapped
-            if row.swap_proposed_by is not None:
+            # One proposal wins even when both members propose at the same moment (in two processes too).
+            claimed = await session.execute(
+                update(PairWeek)
+                .where(PairWeek.id == row.id, PairWeek.swap_proposed_by.is_(None))
+                .values(swap_proposed_by=user_id)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
                 return SwapOutcome.ALREADY_PROPOSED, row, swapped
             row.swap_proposed_by = user_id
             return SwapOutcome.PROPOSED, row, swapped
@@ -278,8 +289,10 @@ class WeeklyService:
 
     # --- what the scheduler nudges and reports -------------------------------------------------
 
-    async def weeks_to_nudge(self, guild_id: int, week: date, now: datetime) -> list[RosterEntry]:
-        """This week's posted messages, 3 days old, with no session logged since: claimed for a nudge."""
+    async def nudges_due(self, guild_id: int, week: date, now: datetime) -> list[RosterEntry]:
+        """This week's posted messages, 3 days old, with no session logged since and no nudge yet.
+
+        Nothing is written here: each nudge is claimed (`nudge_key`) and recorded once posted."""
         async with self._db.session() as session:
             rows = (
                 await session.scalars(
@@ -301,12 +314,19 @@ class WeeklyService:
                     .where(PairSession.pair_id == row.pair_id, PairSession.created_at >= row.posted_at)
                 )
                 if pair is not None and pair.status == ACTIVE and not news:
-                    row.nudged_at = now  # claimed before posting: a nudge is never sent twice
                     due.append(RosterEntry(pair, row))
             return due
 
-    async def silent_pairs_to_report(self, guild_id: int, week: date, now: datetime) -> list[tuple[Pair, int]]:
-        """Active pairs whose last 3 posted weeks before `week` had no session held (reported once)."""
+    async def mark_nudged(self, pair_week_id: int) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(PairWeek).where(PairWeek.id == pair_week_id).values(nudged_at=self._clock.now())
+            )
+
+    async def silent_pairs(self, guild_id: int, week: date) -> list[Silence]:
+        """Active pairs not reported yet whose last 3 posted weeks before `week` had no session held.
+
+        Nothing is written here: each report is claimed (`silence_key`) and recorded once sent."""
         async with self._db.session() as session:
             pairs = (
                 await session.scalars(
@@ -333,11 +353,18 @@ class WeeklyService:
                     .where(PairSession.pair_id == pair.id, PairSession.held, PairSession.week_start >= min(recent))
                 )
                 if not held:
-                    pair.silence_reported_at = now
-                    report.append((pair, len(recent)))
+                    since = await session.scalar(
+                        select(func.max(PairSession.week_start)).where(PairSession.pair_id == pair.id, PairSession.held)
+                    )
+                    report.append(Silence(pair, len(recent), since))
             return report
 
-    async def first_meetings_to_remind(self, guild_id: int, now: datetime) -> list[Pair]:
+    async def mark_silence_reported(self, pair_id: int) -> None:
+        async with self._db.session() as session:
+            await session.execute(update(Pair).where(Pair.id == pair_id).values(silence_reported_at=self._clock.now()))
+
+    async def first_meetings_due(self, guild_id: int, now: datetime) -> list[Pair]:
+        """Active pairs two weeks old that have not planned their first meeting nor been reminded."""
         async with self._db.session() as session:
             pairs = (
                 await session.scalars(
@@ -350,6 +377,35 @@ class WeeklyService:
                     )
                 )
             ).all()
-            for pair in pairs:
-                pair.first_meeting_reminded_at = now
             return list(pairs)
+
+    async def mark_first_meeting_reminded(self, pair_id: int) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(Pair).where(Pair.id == pair_id).values(first_meeting_reminded_at=self._clock.now())
+            )
+
+
+# --- the keys of what the weekly rhythm does exactly once (bot.services.claims) ---------------------
+
+
+def week_key(pair_week_id: int) -> str:
+    return f"week:{pair_week_id}"
+
+
+def nudge_key(pair_week_id: int) -> str:
+    return f"nudge:{pair_week_id}"
+
+
+def silence_key(silence: Silence) -> str:
+    """A pair's silence is reported once; after news from it (a session held), a later silence is another."""
+    since = silence.last_held_week.isoformat() if silence.last_held_week else "start"
+    return f"silence:{silence.pair.id}:{since}"
+
+
+def first_meeting_key(pair_id: int) -> str:
+    return f"first-meeting:{pair_id}"
+
+
+def unsent_report_key(guild_id: int, week: date) -> str:
+    return f"weekly-unsent:{guild_id}:{week.isoformat()}"

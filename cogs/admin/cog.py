@@ -10,11 +10,11 @@ from discord.ext import commands
 from bot.client.checks import moderator_only
 from bot.client.interactions import UserError, locale_of, reply
 from bot.client.translator import cmd
-from bot.domain.profiles import canonical_timezone
+from bot.domain.timezones import canonical_timezone, is_database_artefact
 from bot.i18n import t
 from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
 from cogs.admin.pairing_commands import run_match, run_pair, run_unpair
-from cogs.pair import weekly
+from cogs.pair import weekly_run
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -135,7 +135,8 @@ class Admin(
         if timezone is not None:
             zone = canonical_timezone(timezone)
             if zone is None:
-                raise UserError("admin.setup.bad_timezone", value=timezone)
+                refused = "not_a_timezone" if is_database_artefact(timezone) else "bad_timezone"
+                raise UserError(f"admin.setup.{refused}", value=timezone)
             changes["timezone"] = zone
         if cycle_months is not None:
             changes["cycle_months"] = cycle_months
@@ -163,7 +164,7 @@ class Admin(
     @app_commands.command(name=cmd("admin.remind_now.name"), description=cmd("admin.remind_now.description"))
     @moderator_only
     async def remind_now(self, interaction: discord.Interaction) -> None:
-        await weekly.remind_now(interaction)
+        await weekly_run.remind_now(interaction)
 
     @app_commands.command(name=cmd("admin.unpair.name"), description=cmd("admin.unpair.description"))
     @app_commands.rename(member=cmd("admin.unpair.member.name"))

@@ -13,7 +13,7 @@ import time
 import discord
 
 from bot.client.checks import is_moderator
-from bot.client.interactions import binome, locale_of, reply_key, tr
+from bot.client.interactions import binome, locale_of, mention_all, reply_key, tr
 from bot.client.notify import dm_member
 from bot.client.ui import GuardedItem
 from bot.db.models import MatchRound
@@ -199,8 +199,9 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
     for a, b, gone in outcome.dropped:
         gone_text = ", ".join(f"<@{m}>" for m in gone)
         summary.append(t("admin.match.dropped", locale, a=f"<@{a}>", b=f"<@{b}>", gone=gone_text))
-    if report.failed:
-        summary.append(t("admin.match.failed", locale, count=len(report.failed)))
+    if report.pending:  # retried by the launcher while the bot runs; the moderators hear when it is done
+        pending = ", ".join(mention_all(pair.members()) for pair in await bot.pairs.get_many(report.pending))
+        summary.append(t("admin.match.failed", locale, count=len(report.pending), pairs=pending))
     await interaction.edit_original_response(content="\n".join(summary), view=None)
     for user_id in outcome.odd_ones_out:
         await dm_member(bot, guild, user_id, "admin.match.odd_one_out_dm")

@@ -12,9 +12,11 @@ from discord.ext import commands
 from bot.client.interactions import locale_of, reply, reply_key, tr
 from bot.client.translator import cmd
 from bot.client.ui import ConfirmView
+from bot.db.models import OnceClaim
 from bot.db.repositories.profiles import ACTIVE, PAUSED
 from bot.domain.profiles import ProfileDraft
 from bot.i18n import t
+from bot.services.claims import Refused
 from cogs.onboarding.join_flow import JoinView
 from cogs.onboarding.render import profile_embed
 from cogs.pair_channels import pair_channels
@@ -41,6 +43,18 @@ class Onboarding(
     async def on_member_join(self, member: discord.Member) -> None:
         if member.bot:
             return
+        # Once per arrival, even when two processes receive the event (the key names the member: it is
+        # erased with them).
+        joined = int((member.joined_at or self.bot.clock.now()).timestamp())
+        key = f"{OnceClaim.member_prefix(member.guild.id, member.id)}welcome:{joined}"
+        async with self.bot.claims.run("welcome") as run:
+            claim = await run.acquire(member.guild.id, key)
+            if isinstance(claim, Refused):
+                return
+            await self._welcome(member)
+            await run.done(claim)  # best effort: a welcome Discord refused is not retried
+
+    async def _welcome(self, member: discord.Member) -> None:
         locale = self.bot.server_locale(member.guild)
         try:
             await member.send(t("onboarding.welcome.text", locale, guild=member.guild.name))

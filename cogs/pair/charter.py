@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.client.interactions import UserError, binome, locale_of, reply, reply_key, tr
+from bot.client.once import post_once
 from bot.client.ui import GuardedItem
 from bot.db.models import Charter, Pair
 from bot.domain.charter import FRAME_PARTS, MAX_NOTE, clean
 from bot.i18n import t
 from bot.services.charters import Signature, is_signed
+from bot.services.claims import Refused
 from cogs.pair.charter_modals import frame_modal, goal_modal, objectives_modal
 from cogs.pair.charter_render import (
     NameOf,
@@ -142,9 +144,15 @@ async def _refresh_quietly(bot: Binome, guild: discord.Guild, pair: Pair) -> Non
         log.warning("could not refresh the charter panel of pair %s: %s", pair.id, exc)
 
 
+def pin_key(charter: Charter) -> str:
+    """The exactly-once key of posting and pinning one signed version of the charter."""
+    return f"charter-pin:{charter.pair_id}:{charter.signed_versions}"
+
+
 async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
     """Post the charter both signed in the pair channel and pin it (unpinning an earlier signed
-    version). Returns the message key telling the signer how it went."""
+    version), exactly once per signed version even when both sign, or click again, at the same moment.
+    Returns the message key telling the signer how it went."""
     service = bot.charters
     charter = await service.get(pair.id)
     channel = pair_channel(guild, pair)
@@ -154,25 +162,44 @@ async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
         return "charter.sign.not_posted"
     locale = bot.server_locale(guild)
     members = [m for m in pair.members() if m]
-    try:
-        message = await channel.send(
-            t("charter.signed.posted", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id)),
-            embed=signed_embed(charter, pair, names_in(guild, locale), locale),
-            allowed_mentions=discord.AllowedMentions(users=[discord.Object(id=m) for m in members]),
-        )
-    except discord.HTTPException as exc:
-        log.warning("could not post the signed charter of pair %s: %s", pair.id, exc)
-        return "charter.sign.not_posted"
+    embed = signed_embed(charter, pair, names_in(guild, locale), locale)
     pinned = True
-    try:
-        await message.pin(reason=f"Binôme: charter of pair {pair.id}")
-    except discord.HTTPException as exc:
-        log.warning("could not pin the signed charter of pair %s: %s", pair.id, exc)
-        pinned = False
-    previous = await service.record_pinned(pair.id, message.id)
-    if previous is not None and previous != message.id:
-        with contextlib.suppress(discord.HTTPException):  # gone or already unpinned: fine
-            await channel.get_partial_message(previous).unpin(reason=f"Binôme: charter of pair {pair.id} re-signed")
+
+    async def pin_and_record(message: discord.Message) -> None:
+        nonlocal pinned
+        try:
+            await message.pin(reason=f"Binôme: charter of pair {pair.id}")
+        except discord.HTTPException as exc:
+            log.warning("could not pin the signed charter of pair %s: %s", pair.id, exc)
+            pinned = False
+        previous = await service.record_pinned(pair.id, message.id)
+        if previous is not None and previous != message.id:
+            with contextlib.suppress(discord.HTTPException):  # gone or already unpinned: fine
+                await channel.get_partial_message(previous).unpin(reason=f"Binôme: charter of pair {pair.id} re-signed")
+
+    async with bot.claims.run("charter") as run:
+        claim = await run.acquire(pair.guild_id, pin_key(charter))
+        if claim is Refused.DONE:
+            return "charter.sign.both"
+        if claim is Refused.HELD:
+            return "charter.sign.publishing"  # the other signature's click is posting it right now
+        if claim is Refused.WAITING:
+            return "charter.sign.not_posted"  # Discord refused a moment ago
+        posted = await post_once(
+            run,
+            claim,
+            channel,
+            lambda nonce: channel.send(
+                t("charter.signed.posted", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id)),
+                embed=embed,
+                allowed_mentions=discord.AllowedMentions(users=[discord.Object(id=m) for m in members]),
+                nonce=nonce,
+            ),
+            matches=lambda message: any(e.description == embed.description for e in message.embeds),
+            record=pin_and_record,
+        )
+    if posted is None:
+        return "charter.sign.not_posted"
     return "charter.sign.both" if pinned else "charter.sign.both_not_pinned"
 
 

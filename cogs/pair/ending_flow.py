@@ -61,8 +61,9 @@ FEEDBACK_ERRORS = {
     Feedback.NOT_ENDED: "ending.rate.not_ended",
 }
 
-# Clicks that change one pair's state are serialised per pair (one bot process), so a double click
-# or two people confirming at once end the pair, and ask for feedback, exactly once.
+# Clicks that change one pair's state are serialised per pair in this process (a double click gets
+# a clear answer); what makes ending and asking for feedback happen once, across processes too, is the
+# database: `PairService.end` ends an open pair once, and only that call's click asks for feedback.
 _pair_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
 
@@ -172,9 +173,10 @@ async def confirm_end(interaction: discord.Interaction, pair_id: int) -> None:
         )
         # Answer on the proposal first: with the "delete" setting the channel is gone afterwards.
         await interaction.response.edit_message(content=text, view=None)
-        await pair_channels(bot).end_pair(guild, pair, ENDED_BY_PAIR)
+        # Only the click that ended the pair asks for feedback: the lock above is this process's only.
+        ended_now = await pair_channels(bot).end_pair(guild, pair, ENDED_BY_PAIR)
         ended = await bot.pairs.get(pair_id)
-    if ended is not None and ended.status == ENDED and ended.end_reason == ENDED_BY_PAIR:
+    if ended_now and ended is not None:
         await ask_for_feedback(bot, guild, ended)
 
 

@@ -1,25 +1,21 @@
-"""The weekly message ("this week A mentors B on ..."), its buttons, `/pair week`, `/pair swap`,
-and the scheduled weekly run with its nudges and reports."""
+"""The weekly message ("this week A mentors B on ..."), its buttons, `/pair week`, `/pair swap`.
+The run that posts it every week is `cogs.pair.weekly_run`."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.client.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, tr
-from bot.client.ui import GuardedItem, find_recent_message
+from bot.client.interactions import UserError, binome, locale_of, mention, pings, reply, tr
+from bot.client.ui import GuardedItem
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
-from bot.services.weekly import PAUSED_WEEK, SKIPPED, PostAction, SwapOutcome, week_start_for
+from bot.services.weekly import PAUSED_WEEK, SKIPPED, SwapOutcome, week_start_for
 from cogs.pair import checkins
 from cogs.pair.context import pair_by_id
-from cogs.pair_channels import pair_channels
 from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
@@ -30,7 +26,6 @@ log = logging.getLogger(__name__)
 WEEK_ID = "binome:week:{week_id}:{action}"
 WEEK_PATTERN = r"binome:week:(?P<week_id>\d+):(?P<action>log|swap|skip)"
 SWAP_PATTERN = r"binome:swap:(?P<week_id>\d+)"
-CONCURRENT_POSTS = 8  # different channels, different buckets; the global limit is the real bound
 
 
 async def skill_labels(bot: Binome, guild_id: int, locale: str) -> dict[str, str]:
@@ -64,119 +59,6 @@ def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple
             )
         )
     return content, view
-
-
-# --- the weekly run ---------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class RunReport:
-    posted: int = 0
-    already: int = 0
-    paused: int = 0
-
-
-async def _post_week(
-    bot: Binome, guild: discord.Guild, pair: Pair, week: PairWeek, labels: dict[str, str], report: RunReport
-) -> None:
-    action = await bot.weekly.claim_posting(week.id)
-    if action is PostAction.NOTHING:
-        report.already += 1
-        return
-    channel = pair_channel(guild, pair)
-    if channel is None:
-        log.warning("pair %s has no channel; its weekly message waits for the channel to be recreated", pair.id)
-        return
-    prefix = f"binome:week:{week.id}:"
-    found = None
-    if action is PostAction.LOOK_FIRST:  # an interrupted run may already have posted it
-        found = await find_recent_message(channel, lambda custom_id: custom_id.startswith(prefix), bot.user)
-    if found is not None:
-        await bot.weekly.mark_posted(week.id, found.id)
-        report.already += 1
-        return
-    content, view = weekly_message(week, labels, bot.server_locale(guild))
-    try:
-        message = await channel.send(content, view=view, allowed_mentions=pings(*pair.members()))
-    except discord.HTTPException as exc:
-        log.warning("weekly message for pair %s failed (%s); retried at the next run", pair.id, exc)
-        return
-    await bot.weekly.mark_posted(week.id, message.id)
-    report.posted += 1
-
-
-async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
-    """Post `week`'s message to every active, unpaused pair once; report silent pairs; remind pairs
-    whose first meeting is not planned. Safe to call again: nothing is posted twice."""
-    await bot.weekly.begin_run(guild.id, week)
-    report = RunReport()
-    roster = await bot.weekly.roster(guild.id, week)
-    report.paused = sum(1 for entry in roster if entry.week.status == PAUSED_WEEK)
-    limit = asyncio.Semaphore(CONCURRENT_POSTS)
-    labels = await skill_labels(bot, guild.id, bot.server_locale(guild))
-
-    async def post(entry) -> None:
-        async with limit:
-            await _post_week(bot, guild, entry.pair, entry.week, labels, report)
-
-    await asyncio.gather(*(post(e) for e in roster if e.week.status not in (PAUSED_WEEK, SKIPPED)))
-    now = bot.clock.now()
-    locale = bot.server_locale(guild)
-    for pair, weeks in await bot.weekly.silent_pairs_to_report(guild.id, week, now):
-        members = mention_all(pair.members())
-        await pair_channels(bot).tell_moderators(guild, t("weekly.report.silent", locale, members=members, weeks=weeks))
-    paused_pairs = {e.pair.id for e in roster if e.week.status == PAUSED_WEEK}
-    for pair in await bot.weekly.first_meetings_to_remind(guild.id, now):
-        if pair.id not in paused_pairs:
-            text = t("weekly.first_meeting.reminder", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id))
-            await _send(guild, pair, text)
-    await bot.weekly.complete_run(guild.id, week)
-    return report
-
-
-async def _send(guild: discord.Guild, pair: Pair, text: str) -> None:
-    channel = pair_channel(guild, pair)
-    if channel is not None:
-        try:
-            await channel.send(text, allowed_mentions=pings(*pair.members()))
-        except discord.HTTPException as exc:
-            log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
-
-
-async def weekly_check(bot: Binome, now: datetime) -> None:
-    """The scheduler's check: run each guild's week when due (on time or as a catch-up), then nudges."""
-    for guild in bot.guilds:
-        config = await bot.guild_configs.get(guild.id)
-        week = await bot.weekly.due_week(config, now)
-        if week is not None:
-            report = await run_week(bot, guild, week)
-            log.info("weekly run %s for guild %s: %s", week, guild.id, report)
-        locale = bot.server_locale(guild)
-        for entry in await bot.weekly.weeks_to_nudge(guild.id, week_start_for(config, now), now):
-            pair, row = entry.pair, entry.week
-            text = t(
-                "weekly.nudge.text",
-                locale,
-                a=mention(pair.member_a_id),
-                b=mention(pair.member_b_id),
-                mentor=mention(row.mentor_id),
-            )
-            await _send(guild, pair, text)
-
-
-async def remind_now(interaction: discord.Interaction) -> None:
-    """`/mentoring-admin remind-now`: this week's messages, now (nothing is sent twice)."""
-    bot = binome(interaction)
-    assert interaction.guild is not None
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    config = await bot.guild_configs.get(interaction.guild.id)
-    report = await run_week(bot, interaction.guild, week_start_for(config, bot.clock.now()))
-    locale = locale_of(interaction)
-    counts = {
-        part: t(f"weekly.remind_now.{part}", locale, count=count)
-        for part, count in (("sent", report.posted), ("already", report.already), ("paused", report.paused))
-    }
-    await reply(interaction, t("weekly.remind_now.done", locale, **counts))
 
 
 # --- /pair week, /pair swap and the buttons ----------------------------------------------------

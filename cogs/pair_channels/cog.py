@@ -13,6 +13,7 @@ from bot.db.models import Pair
 from bot.db.repositories.pairs import ACTIVE
 from bot.i18n import t
 from bot.services.guild_config import DELETE
+from bot.services.pairing import ChannelLoss
 from cogs.pair_channels.channels import pair_channel
 from cogs.pair_channels.kickoff import KICKOFF_PATTERN
 from cogs.pair_channels.launcher import PairLauncher
@@ -56,8 +57,17 @@ class PairKickoffButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], 
 class PairChannels(commands.Cog):
     def __init__(self, bot: Binome) -> None:
         self.bot = bot
-        self.launcher = PairLauncher(bot, bot.pairs)
+        self.launcher = PairLauncher(
+            bot, bot.pairs, on_channel_gone=self._channel_vanished, tell_moderators=self.tell_moderators
+        )
         self._resumed = False
+
+    async def cog_load(self) -> None:
+        # Launches Discord refused are retried while the bot runs (after their backoff), not only at start.
+        self.bot.scheduler.add_check("launches", self.launcher.retry_launches)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.remove_check("launches")
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -65,7 +75,7 @@ class PairChannels(commands.Cog):
         if not self._resumed:
             self._resumed = True
             await self._notice_channels_deleted_while_offline()
-            await self.launcher.resume_unfinished()
+            await self.launcher.retry_launches(self.bot.clock.now(), everything=True)
 
     async def _notice_channels_deleted_while_offline(self) -> None:
         for guild in self.bot.guilds:
@@ -73,17 +83,22 @@ class PairChannels(commands.Cog):
                 if pair.status == ACTIVE and pair_channel(guild, pair) is None:
                     await self._channel_gone(guild, pair, str(pair.channel_id), relaunch_now=False)
 
+    async def _channel_vanished(self, guild: discord.Guild, pair: Pair) -> None:
+        """The launcher found the pair's new channel gone: recorded once; the next launch recreates it."""
+        await self._channel_gone(guild, pair, str(pair.channel_id), relaunch_now=False)
+
     # --- ending a pair -----------------------------------------------------------------------
 
-    async def end_pair(self, guild: discord.Guild, pair: Pair, reason: str, *, departed: int | None = None) -> None:
+    async def end_pair(self, guild: discord.Guild, pair: Pair, reason: str, *, departed: int | None = None) -> bool:
         """End the pair: record it, close its channel per the server's setting, tell the people concerned.
+        False when it had already ended (someone else, maybe another process, did all this).
 
         `departed` is the member who left (the server or the program): their partner goes first in line.
         """
         partner = pair.partner_of(departed) if departed is not None else None
         ended = await self.bot.pairs.end(pair.id, reason, requeue=(partner,) if partner else ())
         if ended is None:
-            return  # already ended by someone else
+            return False  # already ended by someone else
         config = await self.bot.guild_configs.get(guild.id)
         locale = self.bot.server_locale(guild)
         channel = pair_channel(guild, pair)
@@ -99,6 +114,7 @@ class PairChannels(commands.Cog):
                 log.warning("could not close the channel of pair %s: %s", pair.id, exc)
         members = mention_all(pair.members())
         await self.tell_moderators(guild, t(f"pairs.ended.moderators_{reason}", locale, members=members))
+        return True
 
     @staticmethod
     def _read_only(channel: discord.TextChannel) -> dict[Any, discord.PermissionOverwrite]:
@@ -145,11 +161,14 @@ class PairChannels(commands.Cog):
             await self._channel_gone(channel.guild, pair, channel.name, relaunch_now=True)
 
     async def _channel_gone(self, guild: discord.Guild, pair: Pair, channel_name: str, *, relaunch_now: bool) -> None:
-        """A pair channel was deleted by hand: tell the moderators; an open pair gets a new channel."""
-        relaunch = await self.bot.pairs.channel_lost(pair.id)
+        """A pair channel was deleted by hand: tell the moderators; an open pair gets a new channel.
+        Whoever notices first does it (another process may notice the same deletion)."""
+        loss = await self.bot.pairs.channel_lost(pair.id, pair.channel_id)
+        if loss is ChannelLoss.HANDLED:
+            return
         locale = self.bot.server_locale(guild)
         members = mention_all(pair.members())
-        key = "pairs.channel_deleted.recreated" if relaunch else "pairs.channel_deleted.noted"
+        key = f"pairs.channel_deleted.{loss.value}"
         await self.tell_moderators(guild, t(key, locale, channel=channel_name, members=members))
-        if relaunch is not None and relaunch_now:
-            await self.launcher.launch(guild, [pair.id])  # (at start-up, resume_unfinished does it)
+        if loss is ChannelLoss.RELAUNCH and relaunch_now:
+            await self.launcher.launch(guild, [pair.id])  # (otherwise the scheduler's retry does it)

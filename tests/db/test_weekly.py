@@ -9,7 +9,7 @@ from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
-from bot.services.weekly import PAUSED_WEEK, LogError, PostAction, SwapOutcome, WeeklyService
+from bot.services.weekly import PAUSED_WEEK, POSTED, LogError, SwapOutcome, WeeklyService
 from tests.db.test_rounds import BUSINESS, GUILD, MOD, WEB, onboard
 
 WEEK = date(2026, 11, 30)
@@ -47,14 +47,13 @@ async def test_alternation_skips_paused_and_skipped_weeks(database, clock):
     assert (fifth.mentor_id, fifth.topic) == (a, "social-media"), "topics rotate through what B wants to learn"
 
 
-async def test_posting_is_claimed_once_and_swaps_need_the_partner(database, clock):
+async def test_a_posted_week_stays_posted_and_swaps_need_the_partner(database, clock):
     pair = await active_pair(database, clock)
     weekly = WeeklyService(database, clock)
     [entry] = await weekly.roster(GUILD, WEEK)
-    assert await weekly.claim_posting(entry.week.id) is PostAction.POST
-    assert await weekly.claim_posting(entry.week.id) is PostAction.LOOK_FIRST, "a crash mid-post: look before posting"
     await weekly.mark_posted(entry.week.id, 999)
-    assert await weekly.claim_posting(entry.week.id) is PostAction.NOTHING
+    [again] = await weekly.roster(GUILD, WEEK)
+    assert (again.week.id, again.week.status, again.week.message_id) == (entry.week.id, POSTED, 999)
 
     a, b = pair.member_a_id, pair.member_b_id
     outcome, _, preview = await weekly.propose_swap(pair, WEEK, a)

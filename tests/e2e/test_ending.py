@@ -4,11 +4,12 @@ check-ins (mid-cycle, end of cycle, restarts), end to end against the real bot."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db.models import Pair, PairFeedback
+from bot.db.models import OnceClaim, Pair, PairFeedback
 from fake_discord import FakeDiscord, Perm
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import seed_profiles
@@ -252,11 +253,17 @@ async def test_cycle_check_ins_once_each_across_restarts(fake, bot, db, database
     charter = await (await fake.click(mid, cycle_id(mid, "charter"), a.id)).response()
     assert "Un problème est survenu" not in charter.content
 
-    # A crash right after posting, before recording it: the restarted bot finds the message instead
-    # of posting it again. (With the marker recorded, a restart has nothing to do: it is not due.)
+    # A crash right after posting, before recording it: what the killed run leaves once its lease ran
+    # out. The restarted bot takes the claim over and finds the message instead of posting it again.
+    # (With the marker recorded, a restart has nothing to do: it is not due.)
     await bot.stop()
     async with db.session() as session:
         await session.execute(update(Pair).where(Pair.id == pair.id).values(mid_cycle_prompted_at=None))
+        await session.execute(
+            update(OnceClaim)
+            .where(OnceClaim.key.startswith(f"cycle:{pair.id}:"))
+            .values(done_at=None, owner="killed", leased_until=datetime(2000, 1, 1, tzinfo=UTC))
+        )
     await bot.start()
     await bot.wait_for_log(f"mid-cycle check-in of pair {pair.id} was already posted; recorded it")
     assert len(cycle_messages(fake, channel, pair, "mid")) == 1

@@ -120,11 +120,18 @@ async def test_bad_input_is_explained_and_nothing_is_stored(fake, bot, db):
     assert "Give your city if an in-person first meeting is possible." in message
     assert await count(db, MemberProfile) == 0 and await count(db, MemberSkill) == 0
 
+    # `localtime` opens in Python (it is the host's zone) but is no time zone: refused, said so.
+    opened = await fake.click(command, component_id(command, ":join:continue"), alice.id)
+    assert (await opened.response()).type == 9
+    rejected = await fake.submit_modal(opened, {**PROFILE_TEXT, "timezone": "localtime"}, alice.id)
+    assert "“localtime” is not a real time zone" in (await rejected.response()).content
+    assert await count(db, MemberProfile) == 0
+
     # The menus are still there: the member corrects the form and succeeds.
     opened = await fake.click(command, component_id(command, ":join:continue"), alice.id)
     modal = (await opened.response()).data
     prefilled = {c["components"][0]["custom_id"]: c["components"][0].get("value") for c in modal["components"]}
-    assert prefilled["timezone"] == "Paris time", "what the member typed is kept for the correction"
+    assert prefilled["timezone"] == "localtime", "what the member typed is kept for the correction"
     accepted = await fake.submit_modal(opened, PROFILE_TEXT, alice.id)
     assert "Welcome to the program" in (await accepted.final_message()).text
     assert await count(db, MemberProfile) == 1

@@ -64,6 +64,7 @@ async def test_missing_manage_channels_is_explained_and_nothing_is_created(fake,
     fake.set_bot_permissions(guild.id, Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES | Perm.MANAGE_ROLES)
     _, click = await preview_and_confirm(fake, guild, general, owner)
     answer = await click.wait_for_followup()
-    assert "missing these permissions: manage_channels" in answer.text
+    # Named as the moderator's Discord names it, not as an attribute of discord.py.
+    assert "missing these permissions: Manage Channels." in answer.text and "manage_channels" not in answer.text
     assert await count(db, Pair) == 0
     assert fake.channels(guild.id, type=4) == []

@@ -139,7 +139,14 @@ async def test_a_crash_mid_launch_is_resumed_without_duplicates(tmp_path):
     async with FakeDiscord(
         rate_limits=True, route_limits={"POST /guilds/{guild_id}/channels": (3, 8.0)}, default_route_limit=None
     ) as fake:
-        bot = BotProcess.for_fake(fake, await fresh_database_url("sqlite", tmp_path), tmp_path)
+        # A short lease: the killed run's launches are taken over 2 s after it died.
+        bot = BotProcess.for_fake(
+            fake,
+            await fresh_database_url("sqlite", tmp_path),
+            tmp_path,
+            BINOME_CLAIM_LEASE_SECONDS="2",
+            BINOME_TICK_SECONDS="0.2",
+        )
         await bot.migrate()
         try:
             guild, general, _, _, owner, _ = await program(fake, bot)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,18 @@ def insert_ignoring_conflicts(session: AsyncSession, model: type, rows: list[dic
     """INSERT ... ON CONFLICT DO NOTHING in the dialect at hand (two processes may race to seed)."""
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     return insert(model).values(rows).on_conflict_do_nothing()
+
+
+async def lock_guild(session: AsyncSession, guild_id: int, now: datetime) -> None:
+    """Serialise, across processes, the transactions that decide who is paired with whom in a guild
+    (a round's confirmation, a manual pair): call it first in the transaction. Both statements write the
+    guild's settings row: SQLite takes its database write lock at the first, PostgreSQL locks the row at
+    the second; either way until the transaction ends, so what is read afterwards is not raced."""
+    row = {"guild_id": guild_id, "created_at": now, "updated_at": now}
+    await session.execute(insert_ignoring_conflicts(session, GuildSettings, [row]))
+    await session.execute(
+        update(GuildSettings).where(GuildSettings.guild_id == guild_id).values(guild_id=GuildSettings.guild_id)
+    )
 
 
 async def get_or_create_settings(session: AsyncSession, guild_id: int, now: datetime) -> GuildSettings:

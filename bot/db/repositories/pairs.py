@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Charter, MatchRound, MemberProfile, Pair, PairFeedback, PairSession, PairWeek
@@ -74,29 +74,6 @@ async def bump_priority(session: AsyncSession, guild_id: int, user_ids: Iterable
             .where(MemberProfile.guild_id == guild_id, MemberProfile.user_id.in_(ids))
             .values(queue_priority=MemberProfile.queue_priority + 1)
         )
-
-
-async def forget_member(session: AsyncSession, guild_id: int, user_id: int) -> None:
-    """The member left the program: keep their pairs, weeks and sessions as anonymous statistics only,
-    and delete what they wrote (their charter objectives, their feedback)."""
-    for column in (Pair.member_a_id, Pair.member_b_id):
-        pair_ids = select(Pair.id).where(Pair.guild_id == guild_id, column == user_id)
-        objectives = Charter.objectives_a if column is Pair.member_a_id else Charter.objectives_b
-        await session.execute(update(Charter).where(Charter.pair_id.in_(pair_ids)).values({objectives.key: ""}))
-        await session.execute(
-            update(Pair).where(Pair.guild_id == guild_id, column == user_id).values({column.key: None})
-        )
-    await session.execute(
-        delete(PairFeedback).where(PairFeedback.guild_id == guild_id, PairFeedback.user_id == user_id)
-    )
-    for model, columns in (
-        (PairWeek, (PairWeek.mentor_id, PairWeek.learner_id, PairWeek.swap_proposed_by)),
-        (PairSession, (PairSession.led_by, PairSession.logged_by)),
-    ):
-        for column in columns:
-            await session.execute(
-                update(model).where(model.guild_id == guild_id, column == user_id).values({column.key: None})
-            )
 
 
 def _iso(moment: datetime | date | None) -> str | None:
