@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import CATEGORY, DM, Attachment, Channel, Guild, Member, Message, Role, User
+from .models import CATEGORY, DM, Attachment, Channel, Guild, Member, Message, Role, User, walk_components
 
 if TYPE_CHECKING:
     from .state import World
@@ -174,15 +174,57 @@ def guild_json(guild: Guild, world: World, *, gateway: bool = False, joined: boo
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": str(attachment.id),
         "filename": attachment.filename,
         "size": attachment.size,
         "url": attachment.url,
         "proxy_url": attachment.url,
-        "content_type": attachment.content_type,
-        "description": attachment.description,
     }
+    if attachment.content_type is not None:
+        data["content_type"] = attachment.content_type
+    if attachment.description is not None:
+        data["description"] = attachment.description
+    return data
+
+
+#: What Discord fills in when a component omits it (the response schemas require these fields).
+_COMPONENT_DEFAULTS: dict[int, dict[str, Any]] = {
+    **{t: {"min_values": 1, "max_values": 1} for t in (3, 5, 6, 7, 8)},
+    11: {"description": None, "spoiler": False},
+    14: {"spacing": 1, "divider": True},
+    17: {"accent_color": None, "spoiler": False},
+}
+
+
+def returned_components(components: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Components as Discord returns them in a message: fields sent as null left out, defaults filled
+    in, and every component carrying a numeric ``id`` (Discord numbers those sent without one 1, 2, ...
+    in tree order, skipping the ids already taken)."""
+    result = [_returned(c) for c in components or []]
+    taken = {c["id"] for c in walk_components(result) if c.get("id")}
+    counter = 0
+    for component in walk_components(result):
+        if not component.get("id"):
+            counter += 1
+            while counter in taken:
+                counter += 1
+            component["id"] = counter
+    return result
+
+
+def _returned(component: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in component.items() if v is not None}
+    for key, value in _COMPONENT_DEFAULTS.get(component.get("type", 0), {}).items():
+        data.setdefault(key, value)
+    if "components" in data:
+        data["components"] = [_returned(c) for c in data["components"]]
+    for key in ("accessory", "component"):
+        if isinstance(data.get(key), dict):
+            data[key] = _returned(data[key])
+    if "options" in data:
+        data["options"] = [{k: v for k, v in o.items() if v is not None} for o in data["options"]]
+    return data
 
 
 def message_json(message: Message, world: World) -> dict[str, Any]:
@@ -224,7 +266,8 @@ def message_json(message: Message, world: World) -> dict[str, Any]:
     if message.interaction_metadata is not None:
         data["interaction_metadata"] = message.interaction_metadata
     if message.message_reference is not None:
-        data["message_reference"] = message.message_reference
+        reference = {k: v for k, v in message.message_reference.items() if k != "fail_if_not_exists"}
+        data["message_reference"] = {"type": 0, "channel_id": str(message.channel_id), **reference}
     return data
 
 
@@ -249,10 +292,15 @@ def application_json(world: World) -> dict[str, Any]:
         "owner": user_json(world.owner_user),
         "team": None,
         "flags": world.application_flags,
+        "flags_new": str(world.application_flags),
         "bot": user_json(world.bot_user),
         "redirect_uris": [],
         "interactions_endpoint_url": None,
+        "role_connections_verification_url": None,
         "approximate_guild_count": len(world.guilds),
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["applications.commands", "bot"],
         "integration_types_config": {"0": {}},
-        "install_params": None,
     }
