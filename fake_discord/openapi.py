@@ -269,6 +269,11 @@ def _leaves(error: ValidationError) -> Iterator[Leaf]:
     # A branch of another JSON type (null for an object) or another discriminator ("type": 2 for a
     # select) is not the one meant.
     live = [errs for errs in branches.values() if not any(_wrong_type(e) or _discriminator(e) for e in errs)]
+    missing = set.intersection(*(_missing(errs) for errs in live)) if live else set()
+    if missing:  # a field every branch requires (the discriminator ``type`` itself): that is the error
+        for name in sorted(missing):
+            yield (*path, name), "BASE_TYPE_REQUIRED", "This field is required"
+        return
     specific = [errs for errs in live if not all(_root_choice(e) for e in errs)]
     if specific:
         # Several branches fit: the one whose errors go deepest (then the fewest) is the one meant.
@@ -288,6 +293,17 @@ def _leaves(error: ValidationError) -> Iterator[Leaf]:
         return
     kinds = [k for errs in branches.values() for e in errs if _wrong_type(e) for k in _as_list(e.validator_value)]
     yield from _type_error(path, error.instance, [k for k in kinds if k != "null"] or kinds)
+
+
+def _missing(errors: list[ValidationError]) -> set[str]:
+    """The fields a branch requires at its root that the payload lacks."""
+    return {
+        name
+        for e in errors
+        if e.validator == "required" and not e.relative_path and isinstance(e.instance, dict)
+        for name in e.validator_value
+        if name not in e.instance
+    }
 
 
 def _wrong_type(error: ValidationError) -> bool:

@@ -214,7 +214,7 @@ def returned_components(components: list[dict[str, Any]] | None) -> list[dict[st
 
 
 def _returned(component: dict[str, Any]) -> dict[str, Any]:
-    data = {k: v for k, v in component.items() if v is not None}
+    data = _without_nulls(component)
     for key, value in _COMPONENT_DEFAULTS.get(component.get("type", 0), {}).items():
         data.setdefault(key, value)
     if "components" in data:
@@ -222,9 +222,15 @@ def _returned(component: dict[str, Any]) -> dict[str, Any]:
     for key in ("accessory", "component"):
         if isinstance(data.get(key), dict):
             data[key] = _returned(data[key])
-    if "options" in data:
-        data["options"] = [{k: v for k, v in o.items() if v is not None} for o in data["options"]]
     return data
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def message_json(message: Message, world: World) -> dict[str, Any]:

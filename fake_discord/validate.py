@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import openapi
 from .errors import APIError, invalid_form
-from .models import IS_COMPONENTS_V2, walk_components
+from .models import IS_COMPONENTS_V2
 
 _NAME_RE = re.compile(r"^[-_'\w]{1,32}$")
 Path = tuple[str | int, ...]
@@ -119,28 +119,38 @@ def _components(components: list[dict[str, Any]], path: Path, *, v2: bool) -> No
                 "The specified component exceeds the maximum width",
             )
     _unique_custom_ids(components, path)
-    for component in walk_components(components):
+    for where, component in _walk(components, path):
         if component.get("type") == 2:
-            _button(component, path)
+            _button(component, where)
         elif component.get("type") == 3:
-            _string_select(component, path)
+            _string_select(component, where)
         if component.get("type") in (3, 5, 6, 7, 8):
             low, high = component.get("min_values"), component.get("max_values")
             if low is not None and high is not None and low > high:
                 raise invalid_form(
-                    (*path, "min_values"), "SELECT_COMPONENT_MIN_VALUES_TOO_LARGE", "min_values exceeds max_values"
+                    (*where, "min_values"), "SELECT_COMPONENT_MIN_VALUES_TOO_LARGE", "min_values exceeds max_values"
                 )
+
+
+def _walk(components: list[dict[str, Any]], path: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """``(path, component)`` for every component of a (nested) component tree, depth first."""
+    for i, component in enumerate(components):
+        yield (*path, i), component
+        yield from _walk(component.get("components") or [], (*path, i, "components"))
+        for key in ("accessory", "component"):
+            if isinstance(component.get(key), dict):
+                yield from _walk([component[key]], (*path, i, key))
 
 
 def _unique_custom_ids(components: list[dict[str, Any]], path: Path) -> None:
     seen: set[str] = set()
-    for component in walk_components(components):
+    for where, component in _walk(components, path):
         custom_id = component.get("custom_id")
         if custom_id is None:
             continue
         if custom_id in seen:
             raise invalid_form(
-                (*path, "custom_id"), "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated"
+                (*where, "custom_id"), "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated"
             )
         seen.add(custom_id)
 
@@ -209,14 +219,10 @@ def modal(data: dict[str, Any]) -> None:
                 "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
                 "The specified component exceeds the maximum width",
             )
-        for component in walk_components([top]):
-            low, high = component.get("min_length"), component.get("max_length")
-            if component.get("type") == 4 and low is not None and high is not None and low > high:
-                raise invalid_form(
-                    ("data", "components", i, "min_length"),
-                    "TEXT_INPUT_MIN_LENGTH_TOO_LARGE",
-                    "min_length exceeds max_length",
-                )
+    for where, component in _walk(components, ("data", "components")):
+        low, high = component.get("min_length"), component.get("max_length")
+        if component.get("type") == 4 and low is not None and high is not None and low > high:
+            raise invalid_form((*where, "min_length"), "TEXT_INPUT_MIN_LENGTH_INVALID", "min_length exceeds max_length")
     _unique_custom_ids(components, ("data", "components"))
 
 
