@@ -213,6 +213,17 @@ def returned_components(components: list[dict[str, Any]] | None) -> list[dict[st
     return result
 
 
+def returned_embeds(embeds: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Embeds as Discord returns them: nulls left out, ``type`` "rich", every field's ``inline`` set."""
+    result = []
+    for embed in embeds or []:
+        data = {"type": "rich", **_without_nulls(embed)}
+        if "fields" in data:
+            data["fields"] = [{"inline": False, **field} for field in data["fields"]]
+        result.append(data)
+    return result
+
+
 def _returned(component: dict[str, Any]) -> dict[str, Any]:
     data = _without_nulls(component)
     for key, value in _COMPONENT_DEFAULTS.get(component.get("type", 0), {}).items():

@@ -442,6 +442,8 @@ def _apply_fields(message: Message, payload: dict[str, Any], *, editing: bool = 
                 value = ""
             if key == "components":
                 value = payloads.returned_components(value)
+            if key == "embeds":
+                value = payloads.returned_embeds(value)
             setattr(message, key, value)
     if "flags" in payload and payload["flags"] is not None:
         flags = int(payload["flags"])

@@ -1,5 +1,5 @@
-"""Spec-invalid variants of the bot's real request bodies: each changes one thing that Discord refuses
-with 400 50035 Invalid Form Body, and names where Discord reports it.
+"""Spec-invalid variants of the bot's real request bodies (``real_payloads``): each changes one thing
+that Discord refuses with 400 50035 Invalid Form Body, and names where Discord reports it.
 
 A variant is built from a body the bot really sent (captured from the fake's request log): ``mutate``
 changes a deep copy and returns the path (a prefix of it is enough) where the ``errors`` tree must
@@ -8,195 +8,35 @@ report the refusal, so a variant refused for some other reason does not count.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
-Path = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Variant:
-    name: str
-    kind: str  # which captured body it changes: a key of test_discord_refuses_invalid_payloads.KINDS
-    mutate: Callable[[Any], Path]
-
-
-def find(node: Any, predicate: Callable[[dict[str, Any]], bool], path: Path = ()) -> tuple[Path, dict[str, Any]]:
-    """(path, dict) of the first dict under ``node`` (depth first) matching ``predicate``."""
-    for found in _walk(node, path):
-        if predicate(found[1]):
-            return found
-    raise LookupError("the bot's payload has no such part")
-
-
-def _walk(node: Any, path: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    if isinstance(node, dict):
-        yield path, node
-        for key, value in node.items():
-            yield from _walk(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, (*path, index))
-
-
-def is_button(d: dict[str, Any]) -> bool:
-    return d.get("type") == 2 and "style" in d
-
-
-def is_select(d: dict[str, Any]) -> bool:
-    return d.get("type") == 3 and "options" in d
-
-
-def is_row(d: dict[str, Any]) -> bool:
-    return d.get("type") == 1 and isinstance(d.get("components"), list)
-
-
-def is_text_input(d: dict[str, Any]) -> bool:
-    return d.get("type") == 4 and "style" in d and "custom_id" in d
-
-
-def is_embed(d: dict[str, Any]) -> bool:
-    return "description" in d and ("title" in d or "fields" in d or "color" in d)
-
-
-def is_overwrite(d: dict[str, Any]) -> bool:
-    return {"id", "allow", "deny"} <= d.keys()
-
-
-def is_option(d: dict[str, Any]) -> bool:
-    return "description" in d and d.get("type") in range(3, 12) and "name" in d
-
-
-def is_subcommand(d: dict[str, Any]) -> bool:
-    return d.get("type") == 1 and "description" in d and "options" in d and "components" not in d
-
-
-def is_choice(d: dict[str, Any]) -> bool:
-    return {"name", "value"} <= d.keys() and "type" not in d
-
-
-def components_of(body: dict[str, Any]) -> tuple[Path, list[dict[str, Any]]]:
-    if "data" in body:
-        return ("data", "components"), body["data"]["components"]
-    return ("components",), body["components"]
-
-
-def message_part(body: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
-    """The message fields of a body: the body itself, or the ``data`` of an interaction callback."""
-    return (("data",), body["data"]) if "data" in body else ((), body)
-
-
-# -- building variants -------------------------------------------------------------------------
-
-
-def set_in(predicate: Callable[[dict[str, Any]], bool], key: str, value: Any) -> Callable[[Any], Path]:
-    """Set ``key`` of the first part matching ``predicate``; the error is expected at that key."""
-
-    def mutate(body: Any) -> Path:
-        path, part = find(body, predicate)
-        part[key] = value
-        return (*path, key)
-
-    return mutate
-
-
-def drop_in(predicate: Callable[[dict[str, Any]], bool], key: str) -> Callable[[Any], Path]:
-    def mutate(body: Any) -> Path:
-        path, part = find(body, predicate)
-        part.pop(key, None)
-        return (*path, key)
-
-    return mutate
-
-
-def set_message(key: str, value: Any) -> Callable[[Any], Path]:
-    def mutate(body: Any) -> Path:
-        path, message = message_part(body)
-        message[key] = value
-        return (*path, key)
-
-    return mutate
-
-
-def replace_first(predicate: Callable[[dict[str, Any]], bool], new: Callable[[dict[str, Any]], Any]) -> Callable:
-    """Replace the first part matching ``predicate`` by ``new(part)``; the error is expected there."""
-
-    def mutate(body: Any) -> Path:
-        path, part = find(body, predicate)
-        parent = body
-        for key in path[:-1]:
-            parent = parent[key]
-        parent[path[-1]] = new(part)
-        return path
-
-    return mutate
-
-
-def in_components(change: Callable[[list[dict[str, Any]]], None]) -> Callable[[Any], Path]:
-    """Change the top-level component list; the error is expected somewhere in it."""
-
-    def mutate(body: Any) -> Path:
-        path, components = components_of(body)
-        change(components)
-        return path
-
-    return mutate
-
-
-def in_embed(key: str, value: Any) -> Callable[[Any], Path]:
-    return set_in(is_embed, key, value)
-
-
-def with_embed(embed: dict[str, Any], expect: Path) -> Callable[[Any], Path]:
-    """Give the message one more embed (the bot's messages do not all carry one)."""
-
-    def mutate(body: Any) -> Path:
-        path, message = message_part(body)
-        embeds = message.setdefault("embeds", []) or []
-        message["embeds"] = [*embeds, embed]
-        return (*path, "embeds", len(embeds), *expect)
-
-    return mutate
-
-
-def command_field(key: str, value: Any, *, where: Callable[[dict[str, Any]], bool] | None = None) -> Callable:
-    """Set ``key`` on the first command (or on the first part matching ``where``)."""
-
-    def mutate(body: list[dict[str, Any]]) -> Path:
-        path, part = ((0,), body[0]) if where is None else find(body, where)
-        part[key] = value
-        return (*path, key)
-
-    return mutate
-
-
-def localization(field: str, locale: str, text: str, *, where: Callable[[dict[str, Any]], bool] | None = None):
-    def mutate(body: list[dict[str, Any]]) -> Path:
-        path, part = ((0,), body[0]) if where is None else find(body, where)
-        part[field] = {**(part.get(field) or {}), locale: text}
-        return (*path, field)
-
-    return mutate
-
-
-def _text_input(**fields: Any) -> dict[str, Any]:
-    return {"type": 4, "custom_id": "extra", "style": 1, "label": "Extra", **fields}
-
-
-def _button(**fields: Any) -> dict[str, Any]:
-    return {"type": 2, "style": 1, "custom_id": "binome:test:extra", "label": "Extra", **fields}
-
-
-def _duplicate_custom_id(components: list[dict[str, Any]]) -> None:
-    _, first = find(components, lambda d: "custom_id" in d and d.get("type") != 1)
-    components.append({"type": 1, "components": [_button(custom_id=first["custom_id"])]})
-
-
-def _button_with_select(components: list[dict[str, Any]]) -> None:
-    _, row = find(components, lambda d: is_row(d) and any(is_select(c) for c in d["components"]))
-    row["components"].append(_button())
-
+from tests.e2e.payload_edits import (
+    Path,
+    Variant,
+    add_button_beside_select,
+    command_field,
+    components_of,
+    drop_in,
+    duplicate_custom_id,
+    find,
+    in_components,
+    in_embed,
+    is_button,
+    is_choice,
+    is_option,
+    is_overwrite,
+    is_row,
+    is_select,
+    is_subcommand,
+    is_text_input,
+    localization,
+    new_button,
+    new_text_input,
+    replace_first,
+    set_in,
+    set_message,
+    with_embed,
+)
 
 # -- the catalogue -----------------------------------------------------------------------------
 
@@ -224,7 +64,7 @@ def _is_option_of_select(d: dict[str, Any]) -> bool:
 
 
 def _many_rows(components: list[dict[str, Any]]) -> None:
-    components.extend({"type": 1, "components": [_button(custom_id=f"binome:test:{i}")]} for i in range(6))
+    components.extend({"type": 1, "components": [new_button(custom_id=f"binome:test:{i}")]} for i in range(6))
 
 
 def _link_without_url(body: Any) -> Path:
@@ -236,7 +76,7 @@ def _link_without_url(body: Any) -> Path:
 def _duplicate_text_input(body: Any) -> Path:
     path, components = components_of(body)
     _, first = find(components, is_text_input)
-    components.append({"type": 1, "components": [_text_input(custom_id=first["custom_id"])]})
+    components.append({"type": 1, "components": [new_text_input(custom_id=first["custom_id"])]})
     return path
 
 
@@ -283,13 +123,15 @@ BUTTONS = [
     Variant("component id as a string", "message", set_in(is_button, "id", "abc")),
     Variant("component id above int32", "message", set_in(is_button, "id", 2**31)),
     Variant("component id below 0", "message", set_in(is_button, "id", -1)),
-    Variant("duplicated custom_id", "message", in_components(_duplicate_custom_id)),
-    Variant("a text input in a message row", "message", replace_first(is_button, lambda _: _text_input())),
+    Variant("duplicated custom_id", "message", in_components(duplicate_custom_id)),
+    Variant("a text input in a message row", "message", replace_first(is_button, lambda _: new_text_input())),
     Variant("component of unknown type 99", "message", set_in(is_button, "type", 99)),
-    Variant("six buttons in one row", "message", in_components(lambda c: c[0]["components"].extend([_button()] * 6))),
+    Variant(
+        "six buttons in one row", "message", in_components(lambda c: c[0]["components"].extend([new_button()] * 6))
+    ),
     Variant("an empty action row", "message", in_components(lambda c: c.append({"type": 1, "components": []}))),
     Variant("six action rows", "message", in_components(_many_rows)),
-    Variant("a button outside an action row", "message", in_components(lambda c: c.append(_button()))),
+    Variant("a button outside an action row", "message", in_components(lambda c: c.append(new_button()))),
     Variant("action row components not a list", "message", set_in(is_row, "components", "buttons")),
     Variant("components not a list", "message", set_message("components", {"type": 1})),
 ]
@@ -316,7 +158,7 @@ SELECTS = [
     Variant("select placeholder of 151 characters", "select", set_in(is_select, "placeholder", "x" * 151)),
     Variant("select without a custom_id", "select", drop_in(is_select, "custom_id")),
     Variant("select options not a list", "select", set_in(is_select, "options", "a,b")),
-    Variant("a button beside a select", "select", in_components(_button_with_select)),
+    Variant("a button beside a select", "select", in_components(add_button_beside_select)),
 ]
 
 _FIELD = {"name": "Field", "value": "Value"}
@@ -375,7 +217,7 @@ MESSAGES = [
     Variant(
         "followup with a text input",
         "followup",
-        set_message("components", [{"type": 1, "components": [_text_input()]}]),
+        set_message("components", [{"type": 1, "components": [new_text_input()]}]),
     ),
     Variant("webhook edit content of 2001", "webhook_edit", set_message("content", "x" * 2001)),
     Variant("webhook edit button style 9", "webhook_edit", set_in(is_button, "style", 9)),
@@ -390,14 +232,14 @@ CALLBACKS = [
     Variant(
         "update callback button style 9",
         "update",
-        set_message("components", [{"type": 1, "components": [_button(style=9)]}]),
+        set_message("components", [{"type": 1, "components": [new_button(style=9)]}]),
     ),
     Variant("update callback content of 2001", "update", set_message("content", "x" * 2001)),
     Variant("deferred callback flags as a string", "deferred", set_message("flags", "64")),
 ]
 
 MODALS = [
-    Variant("a button inside a modal", "modal", replace_first(is_text_input, lambda _: _button())),
+    Variant("a button inside a modal", "modal", replace_first(is_text_input, lambda _: new_button())),
     Variant(
         "a select inside a modal row",
         "modal",
@@ -413,7 +255,7 @@ MODALS = [
         "modal with six rows",
         "modal",
         in_components(
-            lambda c: c.extend({"type": 1, "components": [_text_input(custom_id=f"x{i}")]} for i in range(6))
+            lambda c: c.extend({"type": 1, "components": [new_text_input(custom_id=f"x{i}")]} for i in range(6))
         ),
     ),
     Variant("text input style 3", "modal", set_in(is_text_input, "style", 3)),
@@ -425,7 +267,9 @@ MODALS = [
     Variant("text input without a custom_id", "modal", drop_in(is_text_input, "custom_id")),
     Variant("text input required as a string", "modal", set_in(is_text_input, "required", "false")),
     Variant(
-        "two text inputs in one modal row", "modal", in_components(lambda c: c[0]["components"].append(_text_input()))
+        "two text inputs in one modal row",
+        "modal",
+        in_components(lambda c: c[0]["components"].append(new_text_input())),
     ),
     Variant("modal custom_ids duplicated", "modal", _duplicate_text_input),
     Variant("text input min_length above max_length", "modal", _min_length_above_max),

@@ -5,7 +5,6 @@ bodies (captured from the fake's request log during a short run of the real bot)
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -13,91 +12,8 @@ import aiohttp
 from fake_discord import FakeDiscord, RequestRecord, validate
 from tests.conftest import fresh_database_url
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.helpers import component_id, join
-from tests.e2e.invalid_payloads import VARIANTS, Variant, is_button, is_select
-
-WEB = {"teach": ("seo", "social-media"), "learn": ("finance", "sales")}
-BUSINESS = {"teach": ("finance", "sales"), "learn": ("seo", "social-media")}
-CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
-
-
-def _has(node: Any, predicate: Callable[[dict[str, Any]], bool]) -> bool:
-    if isinstance(node, dict):
-        return predicate(node) or any(_has(v, predicate) for v in node.values())
-    if isinstance(node, list):
-        return any(_has(v, predicate) for v in node)
-    return False
-
-
-def _callback(kind: int, predicate: Callable[[Any], bool] = lambda body: True) -> Callable[[RequestRecord], bool]:
-    return lambda r: r.route == CALLBACK and r.payload.get("type") == kind and predicate(r.payload)
-
-
-#: kind -> which of the bot's requests to take the body from
-KINDS: dict[str, Callable[[RequestRecord], bool]] = {
-    "message": lambda r: r.route == "POST /channels/{channel_id}/messages" and _has(r.payload, is_button),
-    "message_edit": lambda r: r.route == "PATCH /channels/{channel_id}/messages/{message_id}",
-    "embed": lambda r: r.method != "GET" and "/messages" in r.route and bool(r.payload.get("embeds")),
-    "select": _callback(4, lambda body: _has(body, is_select)),
-    "update": _callback(7, lambda body: bool(body.get("data"))),
-    "deferred": _callback(5, lambda body: bool(body.get("data"))),
-    "modal": _callback(9),
-    "followup": lambda r: r.route == "POST /webhooks/{webhook_id}/{webhook_token}",
-    "webhook_edit": lambda r: r.route.startswith("PATCH /webhooks/") and _has(r.payload, is_button),
-    "channel": lambda r: r.route == "POST /guilds/{guild_id}/channels" and r.payload.get("type") == 0,
-    "channel_edit": lambda r: r.route == "PATCH /channels/{channel_id}" and "permission_overwrites" in r.payload,
-    "dm": lambda r: r.route == "POST /users/@me/channels",
-    "commands": lambda r: r.route.startswith("PUT /applications/") and bool(r.payload),
-}
-
-
-async def _real_traffic(fake: FakeDiscord, bot: BotProcess) -> None:
-    """Setup, two members joining, a round confirmed (channel, kickoff), this week's messages, a
-    charter form, an unpair cancelled then confirmed, a welcome DM."""
-    guild = fake.add_guild("Club", preferred_locale="fr")
-    general = fake.add_text_channel(guild.id, "general")
-    mods_channel = fake.add_text_channel(guild.id, "moderation")
-    mod_role = fake.add_role(guild.id, "Mentors")
-    owner = fake.member(guild.id, guild.owner_id)
-    people = [fake.add_member(guild.id, name=name, locale="fr") for name in ("alice", "bruno")]
-    await bot.start()
-    setup = await fake.slash_command(
-        guild.id,
-        owner.id,
-        "mentoring-admin",
-        subcommand="setup",
-        options={"moderator-role": mod_role, "moderators-channel": mods_channel},
-        locale="fr",
-    )
-    await setup.response()
-    for person, profile in zip(people, (WEB, BUSINESS), strict=True):
-        await join(fake, guild.id, person.id, **profile)
-    preview = await fake.slash_command(
-        guild.id, owner.id, "mentoring-admin", subcommand="match", channel_id=general.id, locale="fr"
-    )
-    message = await preview.final_message()
-    await fake.click(message, component_id(message, ":confirm:0"), owner.id)
-    await fake.wait_for(lambda: "1/1 pair(s) created" in fake.message(message.id).text, description="the summary")
-    remind = await fake.slash_command(guild.id, owner.id, "mentoring-admin", subcommand="remind-now", locale="fr")
-    await remind.wait_for_followup()
-    [channel] = [c for c in fake.channels(guild.id, type=0) if c.topic and "[binome:" in c.topic]
-    [kickoff] = [m for m in fake.messages(channel.id) if any(":charter" in c for c in m.custom_ids())]
-    await (await fake.click(kickoff, component_id(kickoff, ":charter"), people[0].id)).final_message()
-    [panel] = [m for m in fake.messages(channel.id) if any(c.startswith("binome:charter:") for c in m.custom_ids())]
-    form = await fake.click(panel, component_id(panel, ":objectives"), people[0].id)
-    await form.response()
-    await (await fake.submit_modal(form, {"objectives": "Lire un bilan"}, people[0].id)).final_message()
-    await fake.wait_for_request("PATCH", "/channels/*/messages/*", status=200)
-    for button in (":cancel", ":confirm"):
-        unpair = await fake.slash_command(
-            guild.id, owner.id, "mentoring-admin", subcommand="unpair", options={"member": people[0].id}, locale="fr"
-        )
-        await unpair.response()
-        clicked = await fake.click(unpair, component_id(unpair, button), owner.id)
-        await (clicked.response() if button == ":cancel" else clicked.wait_for_edit())
-    await fake.wait_for_request("PATCH", "/channels/*", status=200)
-    fake.add_member(guild.id, name="carla", locale="fr")
-    await fake.wait_for_request("POST", "/users/@me/channels", status=200)
+from tests.e2e.invalid_payloads import VARIANTS, Variant
+from tests.e2e.real_payloads import KINDS, real_bodies, real_traffic
 
 
 def _error_paths(tree: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -129,16 +45,13 @@ async def test_each_spec_invalid_variant_of_the_bots_payloads_is_refused_with_50
         bot = BotProcess.for_fake(fake, await fresh_database_url("sqlite", tmp_path), tmp_path)
         await bot.migrate()
         try:
-            await _real_traffic(fake, bot)
+            await real_traffic(fake, bot)
         finally:
             await bot.stop()
         assert fake.invalid_requests == [], "the bot itself sent bodies Discord refuses"
 
-        real = {
-            kind: next((r for r in fake.requests if r.ok and not r.files and r.payload and pick(r)), None)
-            for kind, pick in KINDS.items()
-        }
-        assert not [kind for kind, record in real.items() if record is None], "the run did not send every kind of body"
+        real = real_bodies(fake)
+        assert not [kind for kind in KINDS if kind not in real], "the run did not send every kind of body"
         for record in real.values():
             validate.request(record.route, record.payload)  # the unchanged body passes
 
