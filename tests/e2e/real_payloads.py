@@ -8,15 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.e2e.helpers import component_id, join
+from tests.e2e.helpers import component_id
 from tests.e2e.payload_edits import is_button, is_select
+from tests.e2e.test_pairing import program
 
 if TYPE_CHECKING:
     from fake_discord import FakeDiscord, RequestRecord
     from tests.e2e.bot_process import BotProcess
 
-WEB = {"teach": ("seo", "social-media"), "learn": ("finance", "sales")}
-BUSINESS = {"teach": ("finance", "sales"), "learn": ("seo", "social-media")}
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
 
 
@@ -53,24 +52,7 @@ KINDS: dict[str, Callable[[RequestRecord], bool]] = {
 async def real_traffic(fake: FakeDiscord, bot: BotProcess) -> None:
     """Setup, two members joining, a round confirmed (channel, kickoff), this week's messages, a
     charter form, an unpair cancelled then confirmed, a welcome DM."""
-    guild = fake.add_guild("Club", preferred_locale="fr")
-    general = fake.add_text_channel(guild.id, "general")
-    mods_channel = fake.add_text_channel(guild.id, "moderation")
-    mod_role = fake.add_role(guild.id, "Mentors")
-    owner = fake.member(guild.id, guild.owner_id)
-    people = [fake.add_member(guild.id, name=name, locale="fr") for name in ("alice", "bruno")]
-    await bot.start()
-    setup = await fake.slash_command(
-        guild.id,
-        owner.id,
-        "mentoring-admin",
-        subcommand="setup",
-        options={"moderator-role": mod_role, "moderators-channel": mods_channel},
-        locale="fr",
-    )
-    await setup.response()
-    for person, profile in zip(people, (WEB, BUSINESS), strict=True):
-        await join(fake, guild.id, person.id, **profile)
+    guild, general, _, _, owner, people = await program(fake, bot, members=2)
     preview = await fake.slash_command(
         guild.id, owner.id, "mentoring-admin", subcommand="match", channel_id=general.id, locale="fr"
     )
