@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import CATEGORY, DM, Attachment, Channel, Guild, Member, Message, Role, User
+from .models import CATEGORY, DM, Attachment, Channel, Guild, Member, Message, Role, User, walk_components
 
 if TYPE_CHECKING:
     from .state import World
@@ -174,15 +174,74 @@ def guild_json(guild: Guild, world: World, *, gateway: bool = False, joined: boo
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": str(attachment.id),
         "filename": attachment.filename,
         "size": attachment.size,
         "url": attachment.url,
         "proxy_url": attachment.url,
-        "content_type": attachment.content_type,
-        "description": attachment.description,
     }
+    if attachment.content_type is not None:
+        data["content_type"] = attachment.content_type
+    if attachment.description is not None:
+        data["description"] = attachment.description
+    return data
+
+
+#: What Discord fills in when a component omits it (the response schemas require these fields).
+_COMPONENT_DEFAULTS: dict[int, dict[str, Any]] = {
+    **{t: {"min_values": 1, "max_values": 1} for t in (3, 5, 6, 7, 8)},
+    11: {"description": None, "spoiler": False},
+    14: {"spacing": 1, "divider": True},
+    17: {"accent_color": None, "spoiler": False},
+}
+
+
+def returned_components(components: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Components as Discord returns them in a message: fields sent as null left out, defaults filled
+    in, and every component carrying a numeric ``id`` (Discord numbers those sent without one 1, 2, ...
+    in tree order, skipping the ids already taken)."""
+    result = [_returned(c) for c in components or []]
+    taken = {c["id"] for c in walk_components(result) if c.get("id")}
+    counter = 0
+    for component in walk_components(result):
+        if not component.get("id"):
+            counter += 1
+            while counter in taken:
+                counter += 1
+            component["id"] = counter
+    return result
+
+
+def returned_embeds(embeds: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Embeds as Discord returns them: nulls left out, ``type`` "rich", every field's ``inline`` set."""
+    result = []
+    for embed in embeds or []:
+        data = {"type": "rich", **_without_nulls(embed)}
+        if "fields" in data:
+            data["fields"] = [{"inline": False, **field} for field in data["fields"]]
+        result.append(data)
+    return result
+
+
+def _returned(component: dict[str, Any]) -> dict[str, Any]:
+    data = _without_nulls(component)
+    for key, value in _COMPONENT_DEFAULTS.get(component.get("type", 0), {}).items():
+        data.setdefault(key, value)
+    if "components" in data:
+        data["components"] = [_returned(c) for c in data["components"]]
+    for key in ("accessory", "component"):
+        if isinstance(data.get(key), dict):
+            data[key] = _returned(data[key])
+    return data
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def message_json(message: Message, world: World) -> dict[str, Any]:
@@ -224,7 +283,8 @@ def message_json(message: Message, world: World) -> dict[str, Any]:
     if message.interaction_metadata is not None:
         data["interaction_metadata"] = message.interaction_metadata
     if message.message_reference is not None:
-        data["message_reference"] = message.message_reference
+        reference = {k: v for k, v in message.message_reference.items() if k != "fail_if_not_exists"}
+        data["message_reference"] = {"type": 0, "channel_id": str(message.channel_id), **reference}
     return data
 
 
@@ -249,10 +309,15 @@ def application_json(world: World) -> dict[str, Any]:
         "owner": user_json(world.owner_user),
         "team": None,
         "flags": world.application_flags,
+        "flags_new": str(world.application_flags),
         "bot": user_json(world.bot_user),
         "redirect_uris": [],
         "interactions_endpoint_url": None,
+        "role_connections_verification_url": None,
         "approximate_guild_count": len(world.guilds),
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["applications.commands", "bot"],
         "integration_types_config": {"0": {}},
-        "install_params": None,
     }

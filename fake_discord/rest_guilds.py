@@ -62,11 +62,7 @@ async def create_channel(request: web.Request) -> web.Response:
     if channel_type not in SUPPORTED_CHANNEL_TYPES:
         raise invalid_form(("type",), "BASE_TYPE_CHOICES", "Value must be one of {0, 2, 4, 5, 13, 15}.")
     name = body.get("name") or ""
-    if not 1 <= len(name) <= 100:
-        raise invalid_form(("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
     topic = body.get("topic")
-    if topic and len(topic) > 1024:
-        raise invalid_form(("topic",), "BASE_TYPE_MAX_LENGTH", "Must be 1024 or fewer in length.")
     parent_id = int(body["parent_id"]) if body.get("parent_id") else None
     check_channel_limits(world, guild, creating=True, channel_type=channel_type, parent_id=parent_id)
     overwrites = parse_overwrites(body.get("permission_overwrites"))

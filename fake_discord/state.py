@@ -58,8 +58,12 @@ class Rules:
     interaction_deadline: float = 3.0
     #: seconds an interaction token stays valid for followups / @original (401 50027 afterwards)
     interaction_token_lifetime: float = 900.0
-    #: validate message, modal and command payloads against Discord's limits (400 50035)
+    #: validate every request body against its operation's schema in Discord's OpenAPI spec, then
+    #: against Discord's stricter limits (400 50035 Invalid Form Body; see validate.py)
     validate_payloads: bool = True
+    #: check the fake's own JSON responses against the spec's response schemas (``fake.response_problems``;
+    #: leaving ``async with`` raises if any). Off by default: the fake's self-tests turn it on.
+    validate_responses: bool = False
     #: Discord lower-cases text channel names and turns spaces into dashes
     normalize_channel_names: bool = True
     #: refuse (AssertionError in the driver) what the Discord client would not let a user run:
@@ -436,6 +440,10 @@ def _apply_fields(message: Message, payload: dict[str, Any], *, editing: bool = 
                 value = []
             if key == "content" and value is None:
                 value = ""
+            if key == "components":
+                value = payloads.returned_components(value)
+            if key == "embeds":
+                value = payloads.returned_embeds(value)
             setattr(message, key, value)
     if "flags" in payload and payload["flags"] is not None:
         flags = int(payload["flags"])

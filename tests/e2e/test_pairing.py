@@ -137,7 +137,10 @@ async def test_a_crash_mid_launch_is_resumed_without_duplicates(tmp_path):
     # Channel creation limited to 3 per 8 s: the category and two channels go through, then the bot
     # waits for the bucket and is killed there.
     async with FakeDiscord(
-        rate_limits=True, route_limits={"POST /guilds/{guild_id}/channels": (3, 8.0)}, default_route_limit=None
+        rate_limits=True,
+        route_limits={"POST /guilds/{guild_id}/channels": (3, 8.0)},
+        default_route_limit=None,
+        expect_valid_requests=True,
     ) as fake:
         # A short lease: the killed run's launches are taken over 2 s after it died.
         bot = BotProcess.for_fake(

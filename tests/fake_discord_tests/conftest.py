@@ -182,6 +182,7 @@ async def run_bot(fake: FakeDiscord, bot: commands.Bot, token: str | None = None
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord(interaction_deadline=3.0) as server:
+        server.rules.validate_responses = True  # the fake's own answers must match Discord's spec
         yield server
 
 
