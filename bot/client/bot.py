@@ -21,6 +21,7 @@ from bot.i18n import supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
 from bot.services.claims import Claims
+from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
@@ -71,6 +72,7 @@ class Binome(commands.Bot):
         self.weekly = WeeklyService(db, clock)
         self.charters = Charters(db, clock)
         self.ending = PairEnding(db, clock)
+        self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
         self.scheduler = Scheduler(clock, settings.tick_seconds)
 
     async def setup_hook(self) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import MemberProfile, Skill
-from bot.db.repositories import guilds, pairs, profiles
+from bot.db.repositories import console, guilds, pairs, profiles
 from bot.domain.profiles import Issue, ProfileDraft, clean, language_problems, skill_problems, validate
 from bot.domain.skills import SkillSpec
 
@@ -77,6 +77,7 @@ class Membership:
     async def leave(self, guild_id: int, user_id: int) -> bool:
         """Delete the member's personal data; their past pairs stay only as anonymous statistics."""
         async with self._db.session() as session:
+            await console.forget_member(session, guild_id, user_id)  # before the pairs forget the member
             await pairs.forget_member(session, guild_id, user_id)
             return await profiles.delete_member_data(session, guild_id, user_id, self._clock.now())
 

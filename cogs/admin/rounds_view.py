@@ -14,11 +14,13 @@ import discord
 
 from bot.client.checks import is_moderator
 from bot.client.interactions import binome, locale_of, reply_key, tr
+from bot.client.moderators import record_action
 from bot.client.notify import dm_member
 from bot.client.ui import GuardedItem
 from bot.db.models import MatchRound
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
+from bot.services.audit import Action
 from bot.services.rounds import PREVIEW
 from cogs.admin.preflight import channel_problem
 from cogs.pair_channels import pair_channels
@@ -148,6 +150,7 @@ class RoundButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
             await reply_key(interaction, "admin.match.already_decided")
             return
         await interaction.response.edit_message(content=tr(interaction, "admin.match.cancelled"), view=None)
+        await record_action(interaction, Action.ROUND_CANCELLED, round=round_.id)
 
 
 async def confirm_round(interaction: discord.Interaction, round_: MatchRound) -> None:
@@ -187,5 +190,14 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
     if report.failed:
         summary.append(t("admin.match.failed", locale, count=len(report.failed)))
     await interaction.edit_original_response(content="\n".join(summary), view=None)
+    # The preview was private: the other moderators learn the outcome in the moderators' channel.
+    await record_action(
+        interaction,
+        Action.ROUND_CONFIRMED,
+        round=round_.id,
+        created=len(report.launched),
+        total=len(outcome.pair_ids),
+        failed=len(report.failed),
+    )
     for user_id in outcome.odd_ones_out:
         await dm_member(bot, guild, user_id, "admin.match.odd_one_out_dm")

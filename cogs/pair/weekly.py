@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.client.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, tr
+from bot.client.interactions import UserError, binome, locale_of, mention, pings, reply, tr
 from bot.client.ui import GuardedItem, find_recent_message
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
@@ -123,8 +123,7 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
     now = bot.clock.now()
     locale = bot.server_locale(guild)
     for pair, weeks in await bot.weekly.silent_pairs_to_report(guild.id, week, now):
-        members = mention_all(pair.members())
-        await pair_channels(bot).tell_moderators(guild, t("weekly.report.silent", locale, members=members, weeks=weeks))
+        await pair_channels(bot).tell_moderators(guild, "weekly.report.silent", pair=pair, weeks=weeks)
     paused_pairs = {e.pair.id for e in roster if e.week.status == PAUSED_WEEK}
     for pair in await bot.weekly.first_meetings_to_remind(guild.id, now):
         if pair.id not in paused_pairs:

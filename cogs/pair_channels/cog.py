@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
-from bot.client.interactions import binome, mention_all, reply_key
+from bot.client.interactions import binome, reply_key
+from bot.client.moderators import tell_moderators
 from bot.client.ui import GuardedItem
 from bot.db.models import Pair
 from bot.db.repositories.pairs import ACTIVE
@@ -97,8 +98,7 @@ class PairChannels(commands.Cog):
                     await channel.edit(overwrites=self._read_only(channel), reason=f"Binôme pair {pair.id} ended")
             except discord.HTTPException as exc:
                 log.warning("could not close the channel of pair %s: %s", pair.id, exc)
-        members = mention_all(pair.members())
-        await self.tell_moderators(guild, t(f"pairs.ended.moderators_{reason}", locale, members=members))
+        await self.tell_moderators(guild, f"pairs.ended.moderators_{reason}", pair=pair)
 
     @staticmethod
     def _read_only(channel: discord.TextChannel) -> dict[Any, discord.PermissionOverwrite]:
@@ -115,13 +115,12 @@ class PairChannels(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("could not post in %s: %s", getattr(channel, "id", channel), exc)
 
-    async def tell_moderators(self, guild: discord.Guild, text: str) -> None:
-        config = await self.bot.guild_configs.get(guild.id)
-        channel = guild.get_channel(config.mod_channel_id or 0)
-        if isinstance(channel, discord.TextChannel):
-            await self._send(channel, text)
-        else:
-            log.info("guild %s has no moderators' channel; not told: %s", guild.id, text)
+    async def tell_moderators(
+        self, guild: discord.Guild, kind: str, *, pair: Pair | None = None, **params: Any
+    ) -> None:
+        """A trouble report (`kind`: its message key): stored, then posted once in the moderators'
+        channel; without one it waits at the top of `/mentoring-admin pairs` (bot.client.moderators)."""
+        await tell_moderators(self.bot, guild, kind, pair=pair, **params)
 
     # --- the server changing under us --------------------------------------------------------
 
@@ -147,9 +146,7 @@ class PairChannels(commands.Cog):
     async def _channel_gone(self, guild: discord.Guild, pair: Pair, channel_name: str, *, relaunch_now: bool) -> None:
         """A pair channel was deleted by hand: tell the moderators; an open pair gets a new channel."""
         relaunch = await self.bot.pairs.channel_lost(pair.id)
-        locale = self.bot.server_locale(guild)
-        members = mention_all(pair.members())
         key = "pairs.channel_deleted.recreated" if relaunch else "pairs.channel_deleted.noted"
-        await self.tell_moderators(guild, t(key, locale, channel=channel_name, members=members))
+        await self.tell_moderators(guild, key, pair=pair, channel=channel_name)
         if relaunch is not None and relaunch_now:
             await self.launcher.launch(guild, [pair.id])  # (at start-up, resume_unfinished does it)
