@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 CHART_WEEKS = 12
 
@@ -33,9 +32,9 @@ def active_per_week(intervals: Iterable[tuple[date, date | None]], weeks: Sequen
     return counts
 
 
-def weeks_between(start: datetime, until: datetime) -> int:
-    """The number of weeks a pair ran (at least one: a pair started this week has one week)."""
-    return max(1, math.ceil((until - start) / timedelta(weeks=1)))
+def week_slots(first_week: date, last_week: date) -> int:
+    """How many program weeks (week starts) from `first_week` to `last_week`, both included."""
+    return max(1, (last_week - first_week).days // 7 + 1)
 
 
 def share(part: int, whole: int) -> float | None:

@@ -14,7 +14,7 @@ from bot.db.models import MemberProfile, PairFeedback, PairSession
 from bot.domain.cycles import cycle_moments
 from bot.domain.health import ACTIVE, ENDED, is_one_sided, leader_share
 from bot.domain.rotation import week_of
-from bot.domain.stats import active_per_week, chart_weeks, median, share, weeks_between
+from bot.domain.stats import active_per_week, chart_weeks, median, share, week_slots
 from bot.services.guild_config import GuildConfig
 from bot.services.health import HealthService, local_today
 
@@ -98,7 +98,11 @@ class StatsService:
                 ((f.active_since.date(), f.ended_at.date() if f.ended_at else None) for f in started), weeks
             ),
         )
-        ran_weeks = sum(weeks_between(f.active_since, f.ended_at or now) for f in started)
+        def week(moment: datetime) -> date:
+            return week_of(local_today(config, moment), config.nudge_weekday)
+
+        # The weeks each pair ran, as the program counts weeks (its sessions' `week_start`).
+        ran_weeks = sum(week_slots(week(f.active_since), week(f.ended_at or now)) for f in started)
         shares = [s for f in started if (s := leader_share(f.led_a, f.led_b)) is not None]
         reached_mid = reached_end = 0
         for f in started:

@@ -22,7 +22,7 @@ from bot.i18n import babel_locale, t
 from bot.i18n.dates import discord_timestamp
 from cogs.console.pages import RENDERERS, clamp, issued_now, nav_view, page_count
 
-PER_PAGE = 6
+PER_PAGE = 5
 REPORTS_SHOWN = 5
 
 
