@@ -98,6 +98,7 @@ class StatsService:
                 ((f.active_since.date(), f.ended_at.date() if f.ended_at else None) for f in started), weeks
             ),
         )
+
         def week(moment: datetime) -> date:
             return week_of(local_today(config, moment), config.nudge_weekday)
 
