@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -41,7 +41,7 @@ from bot.services.guild_config import GuildConfig
 from bot.services.health import HealthService, local_today
 
 BATCH = 5000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 PAIR_COLUMNS = (
     "pair_id",
@@ -82,7 +82,7 @@ def csv_style(locale: str, yes: str, no: str) -> CsvStyle:
 
 
 def safe_text(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text and text[0] in FORMULA_STARTS else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,24 +105,31 @@ class _Writer:
         self._csv.writerow(header)
 
     def cell(self, value: Any) -> str:
+        kind = type(value)  # the common types first: a large export formats a million cells
+        if kind is int:
+            return str(value)
+        if kind is str:
+            return safe_text(value)
         if value is None:
             return ""
-        if isinstance(value, bool):
+        if kind is bool:
             return self.style.yes if value else self.style.no
+        if kind is date:
+            return value.isoformat()
         if isinstance(value, datetime):
             return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
-        if isinstance(value, date):
-            return value.isoformat()
         if isinstance(value, float):
             return f"{value:.2f}".replace(".", self.style.decimal)
-        if isinstance(value, int):
-            return str(value)
         return safe_text(str(value))
 
-    async def write(self, rows: Iterable[Iterable[Any]]) -> None:
-        cells = [[self.cell(value) for value in row] for row in rows]
-        self.rows += len(cells)
-        await asyncio.to_thread(self._csv.writerows, cells)
+    def _write_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        cell = self.cell
+        self._csv.writerows([[cell(value) for value in row] for row in rows])
+
+    async def write(self, rows: list[tuple[Any, ...]]) -> None:
+        """Format and write a batch in a worker thread: the event loop keeps serving interactions."""
+        self.rows += len(rows)
+        await asyncio.to_thread(self._write_rows, rows)
 
     def close(self) -> None:
         self._file.close()
@@ -233,9 +240,9 @@ class ExportService:
             .execution_options(yield_per=BATCH)
         )
         async with self._db.session() as session:
-            result = await session.stream(query)
+            result = await (await session.connection()).stream(query)  # Core rows: no ORM per row
             async for rows in result.partitions(BATCH):
-                yield [(*row[:7], row.led_by, name_of(row.led_by)) for row in rows]
+                yield [(*row[:8], name_of(row[7])) for row in rows]
 
     async def _member_rows(
         self, guild_id: int, name_of: Callable[[int | None], str], skill_label: Callable[[str], str]
