@@ -12,7 +12,7 @@ import time
 
 import discord
 
-from bot.client.checks import is_moderator
+from bot.client.checks import moderator_or_refuse
 from bot.client.interactions import binome, locale_of, reply_key, tr
 from bot.client.moderators import record_action
 from bot.client.notify import dm_member
@@ -126,10 +126,7 @@ class RoundButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
         return cls(int(match["round_id"]), match["action"], int(match["page"]))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not await is_moderator(interaction):
-            await reply_key(interaction, "common.errors.not_moderator")
-            return False
-        return True
+        return await moderator_or_refuse(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
         round_ = await binome(interaction).rounds.get(self.round_id)

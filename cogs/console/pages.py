@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import discord
 
-from bot.client.checks import is_moderator
+from bot.client.checks import moderator_or_refuse
 from bot.client.interactions import binome, reply_key
 from bot.client.ui import GuardedItem
 
@@ -60,10 +60,7 @@ class PageButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templat
         return cls(match["list"], match["state"], int(match["page"]), int(match["issued"]))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not await is_moderator(interaction):
-            await reply_key(interaction, "common.errors.not_moderator")
-            return False
-        return True
+        return await moderator_or_refuse(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
         age = issued_now(interaction) - self.issued
