@@ -8,6 +8,7 @@ state), so it can run in a worker thread: the caller renders it off the event lo
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 
 import matplotlib
@@ -20,6 +21,9 @@ from matplotlib.ticker import MaxNLocator
 
 SESSIONS_COLOUR = "#5865F2"  # Discord's blurple
 PAIRS_COLOUR = "#ED4245"
+# matplotlib's object API is fine in a worker thread, but its font and text caches are shared:
+# two charts rendered at once (two moderators) take turns.
+_RENDERING = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,11 @@ class ChartText:
 
 
 def render_chart(sessions: list[int], active_pairs: list[int], text: ChartText) -> bytes:
+    with _RENDERING:
+        return _render(sessions, active_pairs, text)
+
+
+def _render(sessions: list[int], active_pairs: list[int], text: ChartText) -> bytes:
     figure = Figure(figsize=(8, 4.2), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

@@ -336,6 +336,11 @@ async def test_console_refusals_empty_server_and_forget(fake, bot, db, database_
     )
     assert "Seuls les modérateurs" in (await attempt.response()).content
 
+    # setup without a moderators' channel says where the reports go.
+    setup = await admin(fake, guild, owner, "setup")
+    answer = (await setup.response()).content
+    assert "Aucun salon des modérateurs" in answer and "attendent en haut de `/mentorat-admin binomes`" in answer
+
     # forget: someone who never joined → a clear answer; a member → erased after confirming.
     stranger = fake.add_member(guild.id, name="stranger", locale="fr")
     never = await admin(fake, guild, owner, "forget", member=stranger.id)
