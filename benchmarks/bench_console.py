@@ -196,7 +196,7 @@ async def measure(fake: FakeDiscord, bot: BotProcess, guild_id: int, user_id: in
     }
 
 
-async def main(pair_count: int, session_count: int, database_url: str | None) -> None:
+async def main(pair_count: int, session_count: int, database_url: str | None, commands: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if database_url:
@@ -217,8 +217,11 @@ async def main(pair_count: int, session_count: int, database_url: str | None) ->
             await bot.start(timeout=180)
             results: dict[str, list[dict]] = {}
             try:
-                for subcommand in ("pairs", "stats", "export"):
+                for subcommand in commands:
                     results[subcommand] = [await measure(fake, bot, guild.id, owner.id, subcommand) for _ in range(2)]
+                for line in bot.log(since_start=True).splitlines():
+                    if "export of guild" in line:
+                        print("  bot log:", line.split(" - ")[-1] if " - " in line else line)
             finally:
                 await bot.stop()
     print(f"/mentoring-admin on {pair_count:,} pairs and {session_count:,} sessions (first run, then second):")
@@ -243,5 +246,8 @@ if __name__ == "__main__":
     parser.add_argument("--pairs", type=int, default=5_000)
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--database-url", default=None, help="a PostgreSQL URL (emptied first); default SQLite")
+    parser.add_argument(
+        "--commands", nargs="+", default=["pairs", "stats", "export"], choices=["pairs", "stats", "export"]
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.pairs, args.sessions, args.database_url))
+    asyncio.run(main(args.pairs, args.sessions, args.database_url, args.commands))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
+import time
 from pathlib import Path
 
 import discord
@@ -13,6 +15,8 @@ from bot.client.moderators import record_action
 from bot.i18n import t
 from bot.services.audit import Action
 from bot.services.export import csv_style
+
+log = logging.getLogger(__name__)
 
 
 @moderator_only
@@ -34,6 +38,7 @@ async def export(interaction: discord.Interaction) -> None:
         return member.display_name if member else ""
 
     style = csv_style(locale, t("common.yes_no.yes", locale), t("common.yes_no.no", locale))
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="binome-export-") as directory:
         files = await bot.console.export.write(
             config,
@@ -44,6 +49,7 @@ async def export(interaction: discord.Interaction) -> None:
             skill_label=lambda key: labels.get(key, key),
         )
         counts = {file.name: file.rows for file in files}
+        written = time.perf_counter()
         attachments = [
             discord.File(file.path, filename=t(f"console.export.file.{file.name}", locale) + ".csv") for file in files
         ]
@@ -58,4 +64,11 @@ async def export(interaction: discord.Interaction) -> None:
         finally:
             for attachment in attachments:
                 attachment.close()
+    log.info(
+        "export of guild %s: %s rows written in %.2f s, sent in %.2f s",
+        guild.id,
+        counts,
+        written - started,
+        time.perf_counter() - written,
+    )
     await record_action(interaction, Action.EXPORT, **counts)
