@@ -23,6 +23,7 @@ from bot.i18n import supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
 from bot.services.claims import Claims
+from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
@@ -76,6 +77,7 @@ class Binome(commands.Bot):
         self.weekly = WeeklyService(db, clock)
         self.charters = Charters(db, clock)
         self.ending = PairEnding(db, clock)
+        self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
 

@@ -346,3 +346,48 @@ class OnceClaim(Base):
         """Keys about one member (their welcome...) start with this, so erasing the member erases them;
         no other key may name a member."""
         return f"member:{guild_id}:{user_id}:"
+
+
+class AuditEntry(Base):
+    """A moderator action (setup change, round, manual pair, unpair, export, erasure...): who, when, what.
+
+    `details` holds only ids of things (rounds, pairs, channels, roles) and settings, never what a
+    member wrote. The member ids (`actor_id`, `target_a_id`, `target_b_id`) are nulled when that
+    member's data is erased (`bot.db.repositories.console.forget_member`).
+    """
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    actor_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(32))
+    target_a_id: Mapped[int | None]
+    target_b_id: Mapped[int | None]
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+
+
+class ModeratorReport(Base):
+    """A trouble report for the moderators (a silent pair, a deleted channel, a departure, a rating...).
+
+    Stored first, then posted once (claim key `report:<id>`) in the moderators' channel; without a
+    channel the bot can post in, it waits at the top of `/mentoring-admin pairs`. `kind` is the
+    message key; the text is rendered when posted or shown, so it names the pair's members as they
+    are then (an erased member is no longer named). `params` holds the message's other values.
+    """
+
+    __tablename__ = "moderator_reports"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    pair_id: Mapped[int | None] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="SET NULL"))
+    subject_id: Mapped[int | None]  # the member the report is about or from (e.g. who rated), if any
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The exactly-once key of the event reported (a silence, a week's unsent messages...): a run that
+    # resumes the event after a crash stores no second report. None: one report per call.
+    event_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime]
+    posted_at: Mapped[datetime | None]
+    message_id: Mapped[int | None]

@@ -9,11 +9,14 @@ from discord.ext import commands
 
 from bot.client.checks import moderator_only
 from bot.client.interactions import UserError, locale_of, reply
+from bot.client.moderators import record_action
 from bot.client.translator import cmd
 from bot.domain.timezones import canonical_timezone, is_database_artefact
 from bot.i18n import t
+from bot.services.audit import Action
 from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
 from cogs.admin.pairing_commands import run_match, run_pair, run_unpair
+from cogs.console.setup_notes import after_setup_reply, reports_note
 from cogs.pair import weekly_run
 
 if TYPE_CHECKING:
@@ -141,13 +144,16 @@ class Admin(
         if cycle_months is not None:
             changes["cycle_months"] = cycle_months
         configs = self.bot.guild_configs
+        before = await configs.get(interaction.guild_id)
         if changes:
             config = await configs.update(interaction.guild_id, **changes)
         else:
             config = await configs.get(interaction.guild_id)
         locale = locale_of(interaction)
         header = t("admin.setup.saved" if changes else "admin.setup.current", locale)
-        await reply(interaction, f"{header}\n{describe_config(config, locale)}")
+        notes = await reports_note(interaction)
+        await reply(interaction, f"{header}\n{describe_config(config, locale)}\n{notes}")
+        await after_setup_reply(interaction, before, config)
 
     @app_commands.command(name=cmd("admin.match.name"), description=cmd("admin.match.description"))
     @moderator_only
@@ -165,6 +171,7 @@ class Admin(
     @moderator_only
     async def remind_now(self, interaction: discord.Interaction) -> None:
         await weekly_run.remind_now(interaction)
+        await record_action(interaction, Action.REMIND_NOW)
 
     @app_commands.command(name=cmd("admin.unpair.name"), description=cmd("admin.unpair.description"))
     @app_commands.rename(member=cmd("admin.unpair.member.name"))

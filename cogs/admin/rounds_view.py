@@ -12,13 +12,15 @@ import time
 
 import discord
 
-from bot.client.checks import is_moderator
+from bot.client.checks import moderator_or_refuse
 from bot.client.interactions import binome, locale_of, mention_all, reply_key, tr
+from bot.client.moderators import record_action
 from bot.client.notify import dm_member
 from bot.client.ui import GuardedItem
 from bot.db.models import MatchRound
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
+from bot.services.audit import Action
 from bot.services.rounds import PREVIEW
 from cogs.admin.preflight import channel_problem
 from cogs.pair_channels import pair_channels
@@ -139,10 +141,7 @@ class RoundButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
         return cls(int(match["round_id"]), match["action"], int(match["page"]))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not await is_moderator(interaction):
-            await reply_key(interaction, "common.errors.not_moderator")
-            return False
-        return True
+        return await moderator_or_refuse(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
         round_ = await binome(interaction).rounds.get(self.round_id)
@@ -163,6 +162,7 @@ class RoundButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
             await reply_key(interaction, "admin.match.already_decided")
             return
         await interaction.response.edit_message(content=tr(interaction, "admin.match.cancelled"), view=None)
+        await record_action(interaction, Action.ROUND_CANCELLED, round=round_.id)
 
 
 async def confirm_round(interaction: discord.Interaction, round_: MatchRound) -> None:
@@ -203,5 +203,14 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
         pending = ", ".join(mention_all(pair.members()) for pair in await bot.pairs.get_many(report.pending))
         summary.append(t("admin.match.failed", locale, count=len(report.pending), pairs=pending))
     await interaction.edit_original_response(content="\n".join(summary), view=None)
+    # The preview was private: the other moderators learn the outcome in the moderators' channel.
+    await record_action(
+        interaction,
+        Action.ROUND_CONFIRMED,
+        round=round_.id,
+        created=len(report.launched),
+        total=len(outcome.pair_ids),
+        failed=len(report.pending),
+    )
     for user_id in outcome.odd_ones_out:
         await dm_member(bot, guild, user_id, "admin.match.odd_one_out_dm")

@@ -18,8 +18,8 @@ from bot.domain.profiles import ProfileDraft
 from bot.i18n import t
 from bot.services.claims import Refused
 from cogs.onboarding.join_flow import JoinView
+from cogs.onboarding.leaving import leave_program
 from cogs.onboarding.render import profile_embed
-from cogs.pair_channels import pair_channels
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -138,8 +138,7 @@ class Onboarding(
         async def confirmed(confirmation: discord.Interaction) -> str:
             # End the pair first (the partner and moderators are told), then forget the member.
             assert confirmation.guild is not None
-            await pair_channels(self.bot).member_leaves_program(confirmation.guild, user_id)
-            await self.membership.leave(guild_id, user_id)
+            await leave_program(self.bot, confirmation.guild, user_id)
             return tr(confirmation, "onboarding.leave.done")
 
         view = ConfirmView(user_id, locale_of(interaction), confirmed, danger=True)

@@ -306,13 +306,12 @@ async def tell_moderators_feedback(
         return
     locale = bot.server_locale(guild)
     key = "ending.rate.moderators" if outcome is Feedback.CREATED else "ending.rate.moderators_updated"
-    text = t(
+    await pair_channels(bot).tell_moderators(
+        guild,
         key,
-        locale,
-        member=mention(user_id),
-        members=mention_all(pair.members()),
+        pair=pair,
+        subject_id=user_id,
         rating=rating,
         stars="★" * rating + "☆" * (5 - rating),
         comment=comment or t("ending.rate.no_comment", locale),
     )
-    await pair_channels(bot).tell_moderators(guild, text)

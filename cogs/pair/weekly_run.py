@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.client.interactions import binome, locale_of, mention, mention_all, pings, reply
+from bot.client.interactions import binome, locale_of, mention, pings, reply
 from bot.client.once import post_once, same_text, with_custom_id
-from bot.client.ui import find_recent
 from bot.db.models import Pair
 from bot.i18n import t
 from bot.i18n.dates import long_date
@@ -152,7 +151,6 @@ async def _report_silent_pairs(bot: Binome, run: ClaimRun, guild: discord.Guild,
     silences = await bot.weekly.silent_pairs(guild.id, week)
     if not silences:
         return
-    locale = bot.server_locale(guild)
     claims = await run.acquire_many(guild.id, [silence_key(s) for s in silences])
     for silence in silences:
         claim = claims[silence_key(silence)]
@@ -160,24 +158,12 @@ async def _report_silent_pairs(bot: Binome, run: ClaimRun, guild: discord.Guild,
             await bot.weekly.mark_silence_reported(silence.pair.id)  # recorded by a run that died just after
         if isinstance(claim, Refused):
             continue
-        text = t("weekly.report.silent", locale, members=mention_all(silence.pair.members()), weeks=silence.weeks)
-        await tell_moderators_once(bot, run, claim, guild, text)
+        # Stored once per event key: a run resuming this claim after a crash adds no second report.
+        await pair_channels(bot).tell_moderators(
+            guild, "weekly.report.silent", pair=silence.pair, event_key=claim.key, weeks=silence.weeks
+        )
         await bot.weekly.mark_silence_reported(silence.pair.id)
         await run.done(claim)
-
-
-async def tell_moderators_once(bot: Binome, run: ClaimRun, claim: Claim, guild: discord.Guild, text: str) -> None:
-    """Tell the moderators `text` for this claim, unless a resumed claim finds it already said."""
-    if claim.resumed:
-        config = await bot.guild_configs.get(guild.id)
-        channel = guild.get_channel(config.mod_channel_id or 0)
-        if isinstance(channel, discord.TextChannel):
-            try:
-                if await find_recent(channel, same_text(text), guild.me) is not None:
-                    return
-            except discord.HTTPException as exc:
-                log.info("could not read the moderators' channel of guild %s: %s", guild.id, exc)
-    await pair_channels(bot).tell_moderators(guild, text)
 
 
 async def _remind_first_meetings(bot: Binome, run: ClaimRun, guild: discord.Guild, paused: set[int]) -> None:
@@ -221,8 +207,9 @@ async def _tell_unsent(bot: Binome, run: ClaimRun, guild: discord.Guild, week: d
     if isinstance(claim, Refused):
         return
     locale = bot.server_locale(guild)
-    text = t("weekly.report.unsent", locale, count=unsent, date=long_date(week, locale))
-    await tell_moderators_once(bot, run, claim, guild, text)
+    await pair_channels(bot).tell_moderators(
+        guild, "weekly.report.unsent", event_key=claim.key, count=unsent, date=long_date(week, locale)
+    )
     await run.done(claim)
 
 

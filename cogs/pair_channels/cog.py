@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
-from bot.client.interactions import binome, mention_all, reply_key
+from bot.client.interactions import binome, reply_key
+from bot.client.moderators import tell_moderators
 from bot.client.ui import GuardedItem
 from bot.db.models import Pair
 from bot.db.repositories.pairs import ACTIVE
@@ -112,8 +113,7 @@ class PairChannels(commands.Cog):
                     await channel.edit(overwrites=self._read_only(channel), reason=f"Binôme pair {pair.id} ended")
             except discord.HTTPException as exc:
                 log.warning("could not close the channel of pair %s: %s", pair.id, exc)
-        members = mention_all(pair.members())
-        await self.tell_moderators(guild, t(f"pairs.ended.moderators_{reason}", locale, members=members))
+        await self.tell_moderators(guild, f"pairs.ended.moderators_{reason}", pair=pair)
         return True
 
     @staticmethod
@@ -131,13 +131,13 @@ class PairChannels(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("could not post in %s: %s", getattr(channel, "id", channel), exc)
 
-    async def tell_moderators(self, guild: discord.Guild, text: str) -> None:
-        config = await self.bot.guild_configs.get(guild.id)
-        channel = guild.get_channel(config.mod_channel_id or 0)
-        if isinstance(channel, discord.TextChannel):
-            await self._send(channel, text)
-        else:
-            log.info("guild %s has no moderators' channel; not told: %s", guild.id, text)
+    async def tell_moderators(
+        self, guild: discord.Guild, kind: str, *, pair: Pair | None = None, event_key: str | None = None, **params: Any
+    ) -> None:
+        """A trouble report (`kind`: its message key): stored (once per `event_key`), then posted once
+        in the moderators' channel; without one it waits at the top of `/mentoring-admin pairs`
+        (bot.client.moderators)."""
+        await tell_moderators(self.bot, guild, kind, pair=pair, event_key=event_key, **params)
 
     # --- the server changing under us --------------------------------------------------------
 
@@ -166,9 +166,6 @@ class PairChannels(commands.Cog):
         loss = await self.bot.pairs.channel_lost(pair.id, pair.channel_id)
         if loss is ChannelLoss.HANDLED:
             return
-        locale = self.bot.server_locale(guild)
-        members = mention_all(pair.members())
-        key = f"pairs.channel_deleted.{loss.value}"
-        await self.tell_moderators(guild, t(key, locale, channel=channel_name, members=members))
+        await self.tell_moderators(guild, f"pairs.channel_deleted.{loss.value}", pair=pair, channel=channel_name)
         if loss is ChannelLoss.RELAUNCH and relaunch_now:
             await self.launcher.launch(guild, [pair.id])  # (otherwise the scheduler's retry does it)

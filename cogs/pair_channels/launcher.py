@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.client.interactions import mention_all
 from bot.client.once import claim_nonce, describe_error
 from bot.db.models import Pair
 from bot.db.repositories.pairs import CHANNEL_CREATED, KICKOFF_SENT, OPEN, PENDING
@@ -50,7 +49,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], Awaitable[None]]
 ChannelGone = Callable[[discord.Guild, Pair], Awaitable[None]]
-Tell = Callable[[discord.Guild, str], Awaitable[None]]
+Tell = Callable[..., Awaitable[None]]  # (guild, report kind, pair=..., event_key=..., **params)
 
 
 @dataclass(slots=True)
@@ -136,10 +135,11 @@ class PairLauncher:
             report = await self.launch(guild, due)
             if report.retried:
                 log.info("launched %d pair(s) after a retry in guild %s", len(report.retried), guild_id)
-                pairs = await self.pairs.get_many(report.retried)
-                names = ", ".join(mention_all(pair.members()) for pair in pairs)
-                text = t("pairs.launch.retried", self.bot.server_locale(guild), count=len(pairs), pairs=names)
-                await self._tell_moderators(guild, text)
+                # One report per pair: it names the pair's members when shown (an erased member is not).
+                for pair in await self.pairs.get_many(report.retried):
+                    await self._tell_moderators(
+                        guild, "pairs.launch.retried", pair=pair, event_key=f"retried:{launch_key(pair)}"
+                    )
 
     def forget_channel(self, guild_id: int, channel_id: int) -> None:
         """A channel was deleted: never mistake it for a live pair channel again."""

@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.models import Base, OnceClaim
+from bot.services.audit import Action
 from bot.services.charters import Charters
 from bot.services.claims import Claims
+from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
@@ -118,6 +120,15 @@ async def everything_a_member_leaves_behind(database, clock) -> int:
     await ending.record_feedback(pair_id, LEAVER, 4, f"{MARK}: it went well")
     await ending.record_feedback(pair_id, PARTNER, 5, "the partner's comment")
 
+    # The moderators' console: the leaver as an acting moderator and as a target; reports about them.
+    console = ConsoleServices(database, clock)
+    await console.audit.record(GUILD, LEAVER, Action.EXPORT)
+    await console.audit.record(GUILD, PARTNER, Action.MANUAL_PAIR, targets=(LEAVER, PARTNER), details={"pair": pair_id})
+    await console.reports.add(GUILD, "pairs.channel_deleted.noted", pair_id=pair_id, channel=f"zoe-{MARK}")
+    await console.reports.add(
+        GUILD, "ending.rate.moderators", pair_id=pair_id, subject_id=LEAVER, rating=4, comment=f"{MARK}: it went well"
+    )
+
     claims = Claims(database, clock)
     async with claims.run() as run:
         for key in (f"{OnceClaim.member_prefix(GUILD, LEAVER)}welcome:1", f"launch:{pair_id}:0"):
@@ -139,6 +150,8 @@ async def test_erasing_a_member_leaves_no_id_and_no_text_of_theirs_in_any_table(
         "charters",
         "pair_feedback",
         "once_claims",
+        "audit_entries",
+        "moderator_reports",
     }, before
     # ...and exercised every table of the schema but those declared free of member data.
     unexercised = {name for name, count in rows.items() if count == 0} - set(NO_MEMBER_DATA)

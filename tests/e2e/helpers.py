@@ -87,3 +87,24 @@ async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 10, 
         assert loop.time() < deadline, f"timed out after {timeout} s waiting for {what}"
         await asyncio.sleep(0.05)
     return result
+
+
+async def forged_click(fake, message, custom_id: str, user_id: int):
+    """A button click that no Discord client would send: `user_id` cannot see the (ephemeral) message.
+
+    A modified client or a replayed payload can still send it; the bot must refuse it on its side.
+    """
+    from fake_discord.interactions import MESSAGE_COMPONENT
+
+    msg = fake._message_target(message)  # a message, or an interaction's response message
+    channel = fake.channel(msg.channel_id)
+    guild = fake.guild(channel.guild_id)
+    payload = fake._payload(
+        MESSAGE_COMPONENT,
+        guild,
+        channel,
+        fake.user(user_id),
+        {"custom_id": custom_id, "component_type": 2},
+        message=msg,
+    )
+    return fake._send(payload, source_message_id=msg.id)

@@ -34,9 +34,14 @@ async def test_a_503_storm_during_confirmation_is_retried_while_the_bot_runs(fak
     assert [len(kickoffs(fake, channel)) for channel in channels] == [1] * 5, "one kickoff each"
     assert len(fake.channels(guild.id, type=4)) == 1, "one category"
     assert len(fake.find_requests("POST", "/guilds/*/channels", status=503)) == 7
-    # The moderators hear about each pair that got through after a retry, once.
-    told = " ".join(m.content for m in fake.messages(mods_channel.id) if "Discord avait refusé" in m.content)
+
+    # The moderators hear about each pair that got through after a retry (one report a pair), once.
+    def told() -> str:
+        return " ".join(m.content for m in fake.messages(mods_channel.id) if "Discord avait refusé" in m.content)
+
+    await fake.wait_for(lambda: all(f"<@{p.member_a_id}>" in told() for p in pairs), description="5 reports")
+    text = told()
     for pair in pairs:
-        assert told.count(f"<@{pair.member_a_id}>") == 1, told
+        assert text.count(f"<@{pair.member_a_id}>") == 1, text
     assert bot.log().count("Binôme ready") == 1, "no restart"
     assert fake.stats.internal_errors == 0

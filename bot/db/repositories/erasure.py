@@ -27,6 +27,7 @@ from bot.db.models import (
     PairSession,
     PairWeek,
 )
+from bot.db.repositories import console
 from bot.db.repositories.profiles import delete_member_data
 from bot.domain.charter import FRAME_PARTS
 
@@ -37,6 +38,8 @@ SHARED_CHARTER_TEXTS = (*FRAME_PARTS, "shared_goal", "goal_note")
 async def erase_member(session: AsyncSession, guild_id: int, user_id: int, now: datetime) -> bool:
     """Erase everything about `user_id` in `guild_id`. True if anything about them was stored."""
     found = False
+    # The console's audit entries and reports first: they find the member's pairs through the pairs.
+    await console.forget_member(session, guild_id, user_id)
     for side, column in (("a", Pair.member_a_id), ("b", Pair.member_b_id)):
         pair_ids = list(await session.scalars(select(Pair.id).where(Pair.guild_id == guild_id, column == user_id)))
         if not pair_ids:
