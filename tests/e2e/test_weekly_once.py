@@ -101,6 +101,8 @@ async def test_a_remind_now_during_the_scheduled_run_and_failures_retried_while_
         guild.id, owner.id, "mentoring-admin", subcommand="setup", options={"moderators-channel": mods}, locale="fr"
     )
     await setup.response()
+    # setup's audit entry is posted in the moderators' channel: before any post is held, not among them.
+    await fake.wait_for(lambda: fake.messages(mods.id), description="the setup audit entry")
     pairs = await all_pairs(db)
 
     # The scheduled run of 7 December while Discord is slow; a moderator runs remind-now meanwhile.
