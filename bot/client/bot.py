@@ -19,6 +19,7 @@ from bot.client.translator import CatalogueTranslator
 from bot.client.ui import has_handler
 from bot.clock import Clock
 from bot.db.engine import Database
+from bot.db.models import Pair
 from bot.i18n import supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
@@ -92,6 +93,20 @@ class Binome(commands.Bot):
     def server_locale(self, guild: discord.Guild) -> str:
         """The language of what everyone in a server reads (pair channels, moderators' messages)."""
         return self.guild_locale(guild.id, str(guild.preferred_locale))
+
+    # --- who reads which language (PRODUCT.md, "Languages"): every public text asks one of these ---
+
+    def pair_locale(self, guild: discord.Guild, pair: Pair) -> str:
+        """The language of the pair's channel and of the DMs about the pair."""
+        return self.server_locale(guild)
+
+    def member_locale(self, guild: discord.Guild, user_id: int) -> str:
+        """The language of a DM to a member that is not about their pair."""
+        return self.server_locale(guild)
+
+    def moderators_locale(self, guild: discord.Guild) -> str:
+        """The language of the moderators' channel and of reports: the program's."""
+        return self.server_locale(guild)
 
     def guild_locale(self, guild_id: int | None, discord_guild_locale: str | None = None) -> str:
         """The language the server configured, else the server's Discord locale, else the default."""
