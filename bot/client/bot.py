@@ -15,21 +15,27 @@ import cogs
 from bot.client.command_sync import sync_commands
 from bot.client.errors import BinomeTree
 from bot.client.interactions import reply_key
+from bot.client.sharding import before_identify, take_shards
 from bot.client.translator import CatalogueTranslator
 from bot.client.ui import has_handler
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Pair
+from bot.domain.shards import describe_shards
 from bot.i18n import supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
 from bot.services.claims import Claims
 from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
+from bot.services.guild_config import CHANGED as GUILD_SETTINGS_CHANGED
 from bot.services.guild_config import GuildConfigs
+from bot.services.identify import IdentifyGate
+from bot.services.locks import Locks
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
+from bot.services.shards import ShardLeases
 from bot.services.weekly import WeeklyService
 from bot.services.worker import CpuWorker
 from bot.settings import Settings
@@ -54,7 +60,7 @@ def intents() -> discord.Intents:
     return chosen
 
 
-class Binome(commands.Bot):
+class Binome(commands.AutoShardedBot):
     def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands: everything is a slash command
@@ -62,10 +68,19 @@ class Binome(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=BinomeTree,
             help_command=None,
+            # Exactly these shards (SHARD_COUNT/SHARD_IDS), else all of Discord's recommended count (sharding.py).
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
         )
         self.settings = settings
         self.db = db
         self.clock = clock
+        # Shared with the other processes through the database only: shard leases (and the process's
+        # own connection, which LISTENs), the identify turns, locks by key.
+        self.shard_leases = ShardLeases(db, on_lost=self._shards_lost)
+        self.identify_gate = IdentifyGate(db)
+        self.max_concurrency = 1  # Discord's identify buckets, from GET /gateway/bot (setup_hook)
+        self.locks = Locks(db)
         # Exactly-once work (messages, kickoffs, reports...): claims with an owner and a lease.
         self.claims = Claims(db, clock, lease=timedelta(seconds=settings.claim_lease_seconds))
         # The use cases, shared by the cogs (which stay thin: parse, call these, render).
@@ -81,10 +96,15 @@ class Binome(commands.Bot):
         self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
+        self.shards_lost: str | None = None
 
     async def setup_hook(self) -> None:
+        await take_shards(self)  # first: a second process for the same shards stops here
         await self.tree.set_translator(CatalogueTranslator())
         await self.guild_configs.load_all()
+        await self.shard_leases.listen(
+            GUILD_SETTINGS_CHANGED, self.guild_configs.on_notified, reread=self.guild_configs.load_all
+        )
         for extension in discover_extensions():
             await self.load_extension(extension)
             log.info("loaded %s", extension)
@@ -118,12 +138,23 @@ class Binome(commands.Bot):
     async def on_ready(self) -> None:
         # Scheduled work needs the guild cache, so it starts once the gateway is ready.
         self.scheduler.start()
-        log.info("Binôme ready as %s in %d guild(s)", self.user, len(self.guilds))
+        shards = describe_shards(self.shard_ids or range(self.shard_count or 1), self.shard_count or 1)
+        log.info("Binôme ready as %s in %d guild(s) (%s)", self.user, len(self.guilds), shards)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await before_identify(self, shard_id)  # one IDENTIFY per bucket per 5 s, across processes
+
+    def _shards_lost(self, reason: str) -> None:
+        log.error("stopping: %s", reason)
+        self.shards_lost = reason
+        asyncio.get_running_loop().create_task(self.close())
 
     async def close(self) -> None:
         await self.scheduler.shutdown()
         await self.cpu.shutdown()
         await super().close()
+        await self.identify_gate.close()
+        await self.shard_leases.close()  # last: the shards stay this process's until it is off Discord
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         # Every interaction gets an answer: a menu nothing handles (from before a restart, timed out, or

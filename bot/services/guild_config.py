@@ -1,4 +1,11 @@
-"""Per-server program settings, cached in memory (read on every interaction, written by `setup`)."""
+"""Per-server program settings, cached in memory (read on every interaction, written by `setup`).
+
+Several processes may share the database: a change is announced with NOTIFY (`CHANGED`, the guild id)
+in the transaction that makes it, and every process listening re-reads that guild's settings
+(`reload`); after its listening connection was lost, a process re-reads them all (`load_all`). In
+steady state a guild's interactions all reach the one process running its shard, so this matters
+while two processes overlap (a re-shard, a deploy), and keeps them from acting on stale settings then.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,10 @@ from sqlalchemy import select
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import GuildSettings
+from bot.db.postgres import notify
 from bot.db.repositories import guilds
+
+CHANGED = "binome_guild_settings"  # the NOTIFY channel: payload = the guild id
 
 ARCHIVE = "archive"
 DELETE = "delete"
@@ -61,6 +71,23 @@ class GuildConfigs:
             rows = (await session.scalars(select(GuildSettings))).all()
         self._cache = {row.guild_id: GuildConfig.of(row) for row in rows}
 
+    async def reload(self, guild_id: int) -> None:
+        """Another process changed the guild's settings: read them again (if this process has them:
+        otherwise they are read when first needed)."""
+        if guild_id not in self._cache:
+            return
+        async with self._db.session() as session:
+            row = await session.get(GuildSettings, guild_id)
+        if row is not None:
+            self._cache[guild_id] = GuildConfig.of(row)
+
+    async def on_notified(self, payload: str) -> None:
+        try:
+            guild_id = int(payload)
+        except ValueError:
+            return
+        await self.reload(guild_id)
+
     def cached(self, guild_id: int) -> GuildConfig | None:
         return self._cache.get(guild_id)
 
@@ -82,5 +109,6 @@ class GuildConfigs:
                 setattr(row, name, value)
             row.updated_at = self._clock.now()
             config = GuildConfig.of(row)
+            await notify(session, CHANGED, str(guild_id))  # delivered to the other processes at commit
         self._cache[guild_id] = config
         return config
