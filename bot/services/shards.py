@@ -62,6 +62,10 @@ def shard_key(shard_count: int, shard_id: int) -> int:
 class ShardsTaken(Exception):
     """Another live process runs (some of) these shards; the message names it."""
 
+    def __init__(self, message: str, holders: Iterable[str | None] = ()) -> None:
+        super().__init__(message)
+        self.holders = list(holders)
+
 
 def _ago(then: datetime, now: datetime) -> str:
     seconds = max(0, int((now - then).total_seconds()))
@@ -132,7 +136,7 @@ class ShardLeases:
                 if not await connection.fetchval("SELECT pg_try_advisory_lock($1)", shard_key(*shard))
             ]
             if taken:
-                raise ShardsTaken(await self._refusal(taken))
+                raise await self._refusal(taken)
         except BaseException:
             await connection.close()  # releases whatever was locked
             raise
@@ -141,11 +145,12 @@ class ShardLeases:
             await connection.add_listener(channel, self._dispatcher(listener))
         return connection
 
-    async def _refusal(self, taken: list[tuple[int, int]]) -> str:
+    async def _refusal(self, taken: list[tuple[int, int]]) -> ShardsTaken:
         async with self._db.session() as session:
             rows = {(r.shard_count, r.shard_id): r for r in (await session.scalars(select(ShardLease))).all()}
-        count = self._shards[0][0]
-        return refusal(describe_shards([s for _, s in self._shards], count), [rows.get(s) for s in taken], self._now())
+        holders = [rows.get(shard) for shard in taken]
+        shards = describe_shards([s for _, s in self._shards], self._shards[0][0])
+        return ShardsTaken(refusal(shards, holders, self._now()), [row.holder if row else None for row in holders])
 
     async def _write_rows(self, *, started: bool) -> None:
         now = self._now()
@@ -252,6 +257,11 @@ class ShardLeases:
                 connection = self._connection = await self._lock_all()
                 await self._write_rows(started=True)
             except ShardsTaken as exc:
+                if exc.holders and all(holder == self.holder for holder in exc.holders):
+                    # Still held by this process's dropped connection: the server has not ended it yet.
+                    log.info("the dropped connection still holds the shard leases; waiting for the server")
+                    await asyncio.sleep(min(self._heartbeat, 1.0))
+                    continue
                 self._on_lost(f"another process took over while the database connection was down: {exc}")
                 return False
             except Exception as exc:
