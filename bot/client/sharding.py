@@ -30,6 +30,12 @@ async def take_shards(bot: Binome) -> None:
         bot.shard_count = recommended
     shard_ids = list(bot.shard_ids) if bot.shard_ids is not None else list(range(bot.shard_count))
     await bot.shard_leases.hold(bot.shard_count, shard_ids)
+    if configured and recommended > bot.shard_count:
+        log.warning(
+            "Discord recommends %d shards but SHARD_COUNT=%d: re-shard soon (README, \"Running several processes\")",
+            recommended,
+            bot.shard_count,
+        )
     origin = "SHARD_COUNT/SHARD_IDS" if configured else "Discord's recommendation, one process"
     log.info(
         "this process runs %s (%s) as %s; identify: max_concurrency %d, %s session starts left",

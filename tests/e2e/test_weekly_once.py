@@ -165,6 +165,8 @@ async def test_two_processes_on_one_postgresql_database_post_each_message_once(t
             await second.start()
             connected = sorted((s.shard or [0, 1]) for s in fake.sessions if s.connected)
             assert connected == [[0, 1], [0, 2], [1, 2]], "three gateway sessions, one application"
+            assert "this process runs shard 0 of 1 (Discord's recommendation, one process)" in first.log()
+            assert "this process runs shards 0-1 of 2 (SHARD_COUNT/SHARD_IDS)" in second.log()
 
             # Both processes reach the run moment of 7 December together, while Discord is slow.
             slow(fake, len(pairs))
