@@ -26,16 +26,15 @@ import re
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_weekly import BEFORE_RUN, GLOBAL_PER_SECOND, RUN_MOMENT, weekly_messages
+from benchmarks.bench_weekly import BEFORE_RUN, GLOBAL_PER_SECOND, active_pairs, time_the_run, weekly_messages
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_engine
-from bot.db.models import Pair
 from bot.settings import normalise_database_url
 from fake_discord import FakeDiscord
 from tests.conftest import reset_postgres
@@ -47,26 +46,9 @@ WEEKLY_RUN = re.compile(r"^(\S+ \S+) INFO +cogs\.pair\.weekly_run: weekly run \S
 async def seed(database_url: str, guilds: list[tuple[int, list[int], list[int]]]) -> None:
     db = Database(database_url)
     await upgrade_engine(db.engine)
-    activated = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
     async with db.session() as session:
         for guild_id, members, channels in guilds:
-            session.add_all(
-                Pair(
-                    guild_id=guild_id,
-                    member_a_id=members[2 * index],
-                    member_b_id=members[2 * index + 1],
-                    status="active",
-                    origin="round",
-                    a_teaches_b=["seo", "social-media"],
-                    b_teaches_a=["finance", "sales"],
-                    same_city=True,
-                    channel_id=channel_id,
-                    created_at=activated,
-                    activated_at=activated,
-                    first_meeting_planned_at=activated,
-                )
-                for index, channel_id in enumerate(channels)
-            )
+            session.add_all(active_pairs(guild_id, members, channels))
     await db.close()
 
 
@@ -119,17 +101,8 @@ async def main(pairs: int, guilds: int, processes: int, extra_env: dict[str, str
             await asyncio.gather(*(bot.start(timeout=180) for bot in bots))
             cold_start = time.monotonic() - cold
             try:
-                first_request = len(fake.requests)
-                started, started_wall = time.monotonic(), time.time()
-                for bot in bots:
-                    bot.set_time(RUN_MOMENT)
-                await fake.wait_for(
-                    lambda: sum(weekly_messages(fake, c) for c in all_channels) >= len(all_channels),
-                    timeout=900,
-                    description="every weekly message",
-                )
-                elapsed = time.monotonic() - started
-                await asyncio.sleep(3)  # anything posted twice would show up now
+                first_request, started_wall = len(fake.requests), time.time()
+                elapsed = await time_the_run(fake, bots, all_channels, timeout=900)
                 finished = [last_run_line(bot) for bot in bots]
             finally:
                 await asyncio.gather(*(bot.stop() for bot in bots))
@@ -152,7 +125,7 @@ async def main(pairs: int, guilds: int, processes: int, extra_env: dict[str, str
         if done is not None:
             print(f"  process {shard}: its last server's run ended {done - started_wall:.1f} s after the run moment")
     refused = sum(1 for r in identifies if not r.accepted)
-    print(f"  cold start of {processes} processes (one identify bucket): {cold_start:.1f} s, identifies refused: {refused}")
+    print(f"  cold start, one identify bucket: {cold_start:.1f} s; identifies refused: {refused}")
 
 
 if __name__ == "__main__":
