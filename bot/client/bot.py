@@ -101,10 +101,11 @@ class Binome(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         await take_shards(self)  # first: a second process for the same shards stops here
         await self.tree.set_translator(CatalogueTranslator())
-        await self.guild_configs.load_all()
+        # Listening first: a change another process makes meanwhile is not missed.
         await self.shard_leases.listen(
             GUILD_SETTINGS_CHANGED, self.guild_configs.on_notified, reread=self.guild_configs.load_all
         )
+        await self.guild_configs.load_all()
         for extension in discover_extensions():
             await self.load_extension(extension)
             log.info("loaded %s", extension)
@@ -145,9 +146,12 @@ class Binome(commands.AutoShardedBot):
         await before_identify(self, shard_id)  # one IDENTIFY per bucket per 5 s, across processes
 
     def _shards_lost(self, reason: str) -> None:
+        """Another process may run these shards now (or nothing can tell): stop, exit code 6."""
         log.error("stopping: %s", reason)
         self.shards_lost = reason
-        asyncio.get_running_loop().create_task(self.close())
+        task = asyncio.get_running_loop().create_task(self.close(), name="close-shards-lost")
+        self._answering.add(task)  # (keeps a reference until it is done)
+        task.add_done_callback(self._answering.discard)
 
     async def close(self) -> None:
         await self.scheduler.shutdown()

@@ -32,7 +32,7 @@ async def take_shards(bot: Binome) -> None:
     await bot.shard_leases.hold(bot.shard_count, shard_ids)
     if configured and recommended > bot.shard_count:
         log.warning(
-            "Discord recommends %d shards but SHARD_COUNT=%d: re-shard soon (README, \"Running several processes\")",
+            'Discord recommends %d shards but SHARD_COUNT=%d: re-shard soon (README, "Running several processes")',
             recommended,
             bot.shard_count,
         )

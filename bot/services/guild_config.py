@@ -9,6 +9,7 @@ while two processes overlap (a re-shard, a deploy), and keeps them from acting o
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from dataclasses import dataclass
 
@@ -65,21 +66,36 @@ class GuildConfigs:
         self._db = db
         self._clock = clock
         self._cache: dict[int, GuildConfig] = {}
+        # Re-reads one at a time, in the order the changes were announced (the last read is the latest).
+        self._reading = asyncio.Lock()
+        self._announced_while_loading: set[int] | None = None
 
     async def load_all(self) -> None:
-        async with self._db.session() as session:
-            rows = (await session.scalars(select(GuildSettings))).all()
-        self._cache = {row.guild_id: GuildConfig.of(row) for row in rows}
+        self._announced_while_loading = set()
+        try:
+            async with self._db.session() as session:
+                rows = (await session.scalars(select(GuildSettings))).all()
+            self._cache = {row.guild_id: GuildConfig.of(row) for row in rows}
+            # Changes announced while loading may be newer than what was loaded: read those again.
+            while self._announced_while_loading:
+                await self._read(self._announced_while_loading.pop())
+        finally:
+            self._announced_while_loading = None
 
     async def reload(self, guild_id: int) -> None:
         """Another process changed the guild's settings: read them again (if this process has them:
         otherwise they are read when first needed)."""
-        if guild_id not in self._cache:
-            return
-        async with self._db.session() as session:
-            row = await session.get(GuildSettings, guild_id)
-        if row is not None:
-            self._cache[guild_id] = GuildConfig.of(row)
+        if self._announced_while_loading is not None:
+            self._announced_while_loading.add(guild_id)
+        elif guild_id in self._cache:
+            await self._read(guild_id)
+
+    async def _read(self, guild_id: int) -> None:
+        async with self._reading:
+            async with self._db.session() as session:
+                row = await session.get(GuildSettings, guild_id)
+            if row is not None:
+                self._cache[guild_id] = GuildConfig.of(row)
 
     async def on_notified(self, payload: str) -> None:
         try:
