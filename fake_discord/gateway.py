@@ -109,9 +109,7 @@ class Gateway:
         if not session.connected:
             return False
         want_chunks = session.has(GUILD_MEMBERS) if chunks is None else chunks
-        return not want_chunks or all(
-            g in session.chunked_guilds for g in self.fake.world.guilds if holds(session, g)
-        )
+        return not want_chunks or all(g in session.chunked_guilds for g in self.fake.world.guilds if holds(session, g))
 
     def _redact(self, session: Session, name: str, data: dict[str, Any]) -> dict[str, Any]:
         if name not in ("MESSAGE_CREATE", "MESSAGE_UPDATE") or session.has(MESSAGE_CONTENT):
