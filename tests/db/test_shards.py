@@ -107,17 +107,25 @@ async def test_leases_are_taken_again_after_the_connection_dropped(database):
         with pytest.raises(ShardsTaken):
             await ShardLeases(other).hold(2, [1])
 
-        # Dropped again, and another process takes the shard meanwhile: this one stops.
-        leases._heartbeat = 1.0
+        # Dropped again, and another process takes the shard before this one is back: this one stops.
         thief = ShardLeases(other)
         thief.holder = "thief:1"  # (another process: here the same one, which would look like itself)
+        stolen = asyncio.Event()
+        reconnect = leases._lock_all
+
+        async def reconnect_once_stolen():
+            await stolen.wait()
+            return await reconnect()
+
+        leases._lock_all = reconnect_once_stolen
         await terminate(database, leases._connection.get_server_pid())
-        for _ in range(100):
+        while True:  # until the server ended the dropped connection (and its lock)
             try:
                 await thief.hold(2, [1])
                 break
             except ShardsTaken:
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(0.05)
+        stolen.set()
         await asyncio.wait_for(_until(lambda: lost), 10)
         assert "another process took over" in lost[0] and thief.holder in lost[0]
         await thief.close()
