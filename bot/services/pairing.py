@@ -92,7 +92,7 @@ class PairService:
         """The pair's channel `channel_id` was deleted by hand: an open pair goes back to launch (its
         channel is recreated, as a new launch generation). Decided once, even when two processes notice."""
         async with self._db.session() as session:
-            pair = await session.get(Pair, pair_id, with_for_update=True)
+            pair = await repo.locked_pair(session, pair_id)
             if pair is None or channel_id is None or pair.channel_id != channel_id:
                 return ChannelLoss.HANDLED
             pair.channel_id = None

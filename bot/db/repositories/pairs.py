@@ -46,6 +46,15 @@ async def past_partners(session: AsyncSession, guild_id: int) -> dict[int, set[i
     return partners
 
 
+async def locked_pair(session: AsyncSession, pair_id: int) -> Pair | None:
+    """The pair, locked until the transaction ends, read after the lock (on both backends). PostgreSQL
+    locks the row (FOR UPDATE); SQLite ignores FOR UPDATE and reads outside a transaction until the
+    first write, so a write comes first: it takes the database's write lock, and what is read next is
+    the latest state (two connections deciding on one pair then decide one after the other)."""
+    await session.execute(update(Pair).where(Pair.id == pair_id).values(id=Pair.id))
+    return await session.get(Pair, pair_id, with_for_update=True, populate_existing=True)
+
+
 async def pair_by_channel(session: AsyncSession, channel_id: int) -> Pair | None:
     return (await session.scalars(select(Pair).where(Pair.channel_id == channel_id))).first()
 
