@@ -83,6 +83,10 @@ def guilds_run(process: BotProcess, week: date) -> set[int]:
     return {int(guild) for day, guild in WEEKLY_RUN.findall(process.log()) if day == week.isoformat()}
 
 
+async def logged_runs(process: BotProcess, week: date, guild_ids: list[int]) -> bool:
+    return guilds_run(process, week) >= set(guild_ids)
+
+
 def one_message_each(fake: FakeDiscord, pairs: list[Pair], week: date) -> list[int]:
     return [len(weekly_messages(fake, pair, week.isoformat())) for pair in pairs]
 
@@ -163,6 +167,8 @@ async def test_three_shard_processes_on_one_postgresql_database(tmp_path):
             everyone = [pair for guild_pairs in pairs.values() for pair in guild_pairs]
             assert one_message_each(fake, everyone, WEEK_2) == [1] * 60
             for shard, process in enumerate(processes):
+                # (a run is logged once it returned, just after it completed)
+                await eventually(lambda p=process, s=shard: logged_runs(p, WEEK_2, own[s]), what="the runs logged")
                 assert guilds_run(process, WEEK_2) == set(own[shard]), f"shard {shard} ran only its servers"
 
             # --- shard 1's process restarts; meanwhile a member joins and is matched on shard 2 ---
