@@ -31,9 +31,9 @@ async def test_mentoring_group_has_the_member_commands_in_french_and_english(loa
     mentoring = commands["mentoring"]
     assert mentoring["name_localizations"]["fr"] == "mentorat"
     subcommands = {option["name"]: option for option in mentoring["options"]}
-    assert set(subcommands) == {"join", "profile", "pause", "resume", "leave", "my-data"}
+    assert set(subcommands) == {"join", "profile", "pause", "resume", "leave", "my-data", "avoid"}
     french = {option["name_localizations"]["fr"] for option in subcommands.values()}
-    assert french == {"rejoindre", "profil", "pause", "reprendre", "quitter", "mes-donnees"}
+    assert french == {"rejoindre", "profil", "pause", "reprendre", "quitter", "mes-donnees", "eviter"}
     for option in subcommands.values():
         assert option["description_localizations"]["fr"] and option["description"]
     member_option = subcommands["profile"]["options"][0]
