@@ -151,12 +151,13 @@ async def announce(
 
 
 async def _edit(bot: Binome, guild: discord.Guild, channel_id: int, message_id: int | None, text: str) -> None:
-    """Best effort: the announcement loses its buttons and says what became of it."""
+    """Best effort: the announcement says what became of it. Its buttons stay, so a late click is told
+    why it no longer counts (a button gone from the message would go unanswered)."""
     channel = guild.get_channel(channel_id)
     if message_id is None or not isinstance(channel, discord.TextChannel):
         return
     with contextlib.suppress(discord.HTTPException):
-        await channel.get_partial_message(message_id).edit(content=text, view=None)
+        await channel.get_partial_message(message_id).edit(content=text)
 
 
 async def replaced(

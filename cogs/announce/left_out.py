@@ -18,7 +18,7 @@ from bot.domain.skills import SkillSpec
 from bot.i18n import t
 from bot.services.claims import Refused
 from bot.services.rounds import ConfirmOutcome
-from cogs.catalogue.render import names_of
+from cogs.catalogue.render import labelled
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -44,13 +44,16 @@ def who_was_left_out(round_: MatchRound, outcome: ConfirmOutcome) -> list[dict]:
 def left_out_text(entry: dict, catalogue: list[SkillSpec], locale: str, guild: str) -> str:
     """Why the member was not paired, what would help, and (odd one out) that they go first next time."""
     reason = entry["reason"]
+    labels = {skill.key: labelled(skill, locale) for skill in catalogue}
+
+    def named(keys: list[str]) -> str:  # most helpful first, as the engine ranked them
+        return ", ".join(labels.get(key, key) for key in keys)
+
     lines = [t("announce.left_out.header", locale, guild=guild), t(f"announce.left_out.why_{reason}", locale)]
     if entry.get("suggested_skills"):
-        skills = ", ".join(names_of(entry["suggested_skills"], catalogue, locale))
-        lines.append(t("announce.left_out.help_teach", locale, skills=skills))
+        lines.append(t("announce.left_out.help_teach", locale, skills=named(entry["suggested_skills"])))
     elif entry.get("suggested_learning"):
-        skills = ", ".join(names_of(entry["suggested_learning"], catalogue, locale))
-        lines.append(t("announce.left_out.help_learn", locale, skills=skills))
+        lines.append(t("announce.left_out.help_learn", locale, skills=named(entry["suggested_learning"])))
     elif reason not in FIRST_NEXT_TIME:
         lines.append(t(f"announce.left_out.help_{reason}", locale))
     if reason in FIRST_NEXT_TIME:
