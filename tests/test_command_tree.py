@@ -53,3 +53,26 @@ async def test_fingerprint_is_stable_and_follows_the_commands(loaded_bot):
     assert first == await command_fingerprint(loaded_bot)
     await loaded_bot.unload_extension("cogs.admin")
     assert await command_fingerprint(loaded_bot) != first
+
+
+async def test_the_community_commands_have_french_names_and_descriptions(loaded_bot):
+    commands = await payloads(loaded_bot)
+    admin = {option["name"]: option for option in commands["mentoring-admin"]["options"]}
+    expected = {"skills": "competences", "exclude": "exclure", "announce": "annoncer"}
+    assert {name: admin[name]["name_localizations"]["fr"] for name in expected} == expected
+    skills = {option["name"]: option for option in admin["skills"]["options"]}
+    assert {name: o["name_localizations"]["fr"] for name, o in skills.items()} == {
+        "list": "liste",
+        "add": "ajouter",
+        "rename": "renommer",
+        "remove": "retirer",
+    }
+    for option in [*skills.values(), admin["exclude"], admin["announce"], admin["skills"]]:
+        assert option["description_localizations"]["fr"] and option["description"]
+    assert {o["name"]: o.get("autocomplete") for o in skills["rename"]["options"]}["skill"] is True
+    assert [o["name_localizations"]["fr"] for o in skills["add"]["options"]] == ["francais", "anglais", "domaine"]
+    setup = {o["name"]: o for o in admin["setup"]["options"]}
+    assert setup["organizations"]["name_localizations"]["fr"] == "organisations"
+    avoid = next(o for o in commands["mentoring"]["options"] if o["name"] == "avoid")
+    assert avoid["name_localizations"]["fr"] == "eviter"
+    assert avoid["options"][0]["name_localizations"]["fr"] == "membre" and avoid["options"][0]["required"]

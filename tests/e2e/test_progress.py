@@ -121,7 +121,9 @@ async def test_self_ratings_at_the_charter_and_at_mid_cycle(fake, bot, db, datab
     led = await fake.click(answer, component_id(answer, ":mid:led-equal"), pair.member_a_id)
     assert "ta réponse est notée" in (await led.response()).content
     await rate(fake, mid, "mid", pair.member_b_id, {"objective-1": "3", "goal": "3"})
-    await fake.wait_for(lambda: cards("progression à mi-cycle"), description="the mid-cycle progress in the pair channel")
+    await fake.wait_for(
+        lambda: cards("progression à mi-cycle"), description="the mid-cycle progress in the pair channel"
+    )
     [progress] = cards("progression à mi-cycle")
     assert "Comprendre un bilan : **2 → 4**" in progress.text and "Objectif commun : **1 → 3**" in progress.text
     shown = await fake.click(mid, component_id(mid, ":mid:show"), pair.member_b_id)
