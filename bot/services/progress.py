@@ -160,19 +160,30 @@ class ProgressRatings:
 
 
 async def progress_figures(session: AsyncSession, guild_id: int) -> ProgressFigures:
-    """The moderators' aggregates of every self-rating of the server (no pair or member is shown)."""
-    rows = await session.scalars(select(ProgressRating).where(ProgressRating.guild_id == guild_id))
+    """The moderators' aggregates of every self-rating of the server (no pair or member is shown).
+    Plain rows, not ORM objects: a large server has tens of thousands of ratings."""
+    rows = await session.execute(
+        select(
+            ProgressRating.pair_id,
+            ProgressRating.user_id,
+            ProgressRating.cycle,
+            ProgressRating.stage,
+            ProgressRating.ratings,
+            ProgressRating.goal_rating,
+            ProgressRating.led_most,
+        ).where(ProgressRating.guild_id == guild_id)
+    )
     return figures(
         [
             (
-                row.pair_id,
-                row.user_id,
-                row.cycle,
-                ProgressStage(row.stage),
-                _rated(row).objectives_average,
-                row.goal_rating,
-                LedMost(row.led_most) if row.led_most else None,
+                pair_id,
+                user_id,
+                cycle,
+                ProgressStage(stage),
+                Rated(ProgressStage(stage), tuple(ratings), goal).objectives_average,
+                goal,
+                LedMost(led) if led else None,
             )
-            for row in rows
+            for pair_id, user_id, cycle, stage, ratings, goal, led in rows
         ]
     )

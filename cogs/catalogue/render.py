@@ -8,7 +8,7 @@ from bot.domain.catalogue import is_built_in, side_order
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
 
-LINES_PER_PAGE = 25
+LINES_PER_PAGE = 20  # 20 lines of two 80-character labels stay within an embed's 4,096
 
 
 def side_label(side: str, side_name: str | None, locale: str) -> str:

@@ -28,6 +28,7 @@ from bot.domain.profiles import (
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
 from bot.services.membership import Membership
+from cogs.catalogue.render import skill_side
 from cogs.onboarding.organization import organization_button
 from cogs.onboarding.skill_picker import SkillPicker, chosen_summary
 
@@ -117,7 +118,7 @@ class JoinView(OwnedView):
             discord.SelectOption(
                 label=skill.name(self.locale),
                 value=skill.key,
-                description=t(f"onboarding.join.side_{skill.side}", self.locale),
+                description=skill_side(skill, self.locale)[:100],
                 default=skill.key in chosen,
             )
             for skill in self.offered
