@@ -132,3 +132,15 @@ def test_moderators_read_aggregates_in_their_language():
         "0 point d'étape où les deux se sont attribué le même rôle."
     )
     assert figures_lines(None, "en") == ["📈 Self-ratings of progress: none yet."]
+
+
+def test_the_catalogue_list_of_250_skills_with_the_longest_labels_fits_its_pages():
+    from cogs.catalogue.render import LINES_PER_PAGE, list_lines
+
+    longest = [
+        SkillSpec(f"s{n}", WEB if n % 2 else BUSINESS, f"{n:03}" + "e" * 77, f"{n:03}" + "é" * 77) for n in range(250)
+    ]
+    lines = list_lines(longest, "fr")
+    assert len(lines) == 252 and lines[0].startswith("**Web & numérique** · 125 compétences")
+    pages = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)]
+    assert all(len("\n".join(page)) <= 4096 for page in pages)
