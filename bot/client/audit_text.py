@@ -23,6 +23,8 @@ def setting_value(name: str, value: Any, locale: str) -> str:
     """A setting's value as `setup` shows it (a role, a channel, a language, a weekday...)."""
     if value is None:
         return t("admin.setup.unset", locale)
+    if isinstance(value, bool):
+        return t("common.yes_no.yes" if value else "common.yes_no.no", locale)
     if name.endswith("_role_id"):
         return f"<@&{value}>"
     if name.endswith("_channel_id"):

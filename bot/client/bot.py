@@ -24,6 +24,7 @@ from bot.i18n import supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
 from bot.services.claims import Claims
+from bot.services.community import CommunityServices
 from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
 from bot.services.guild_config import GuildConfigs
@@ -79,6 +80,7 @@ class Binome(commands.Bot):
         self.charters = Charters(db, clock)
         self.ending = PairEnding(db, clock)
         self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
+        self.community = CommunityServices(db, clock)  # skills, exclusions, announcements, progress
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
 

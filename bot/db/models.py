@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -77,12 +78,16 @@ class GuildSettings(Base):
     nudge_time: Mapped[str] = mapped_column(String(5), default="09:00")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Toronto")
     cycle_months: Mapped[int] = mapped_column(Integer, default=6)
+    # Never pair two members of the same organization (members then give theirs when joining).
+    separate_organizations: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
 
 class Skill(Base):
-    """One entry of a guild's skill catalogue; `side` is "web" (web/digital) or "business"."""
+    """One entry of a guild's skill catalogue; `side` is "web" (web/digital), "business", or the key
+    of a side a moderator named (`side_name` then holds its name). A removed skill keeps its row
+    (`removed_at`): profiles and pairs that used it still show its label, but menus and matching skip it."""
 
     __tablename__ = "skills"
     __table_args__ = (UniqueConstraint("guild_id", "key"),)
@@ -94,6 +99,8 @@ class Skill(Base):
     name_en: Mapped[str] = mapped_column(String(80))
     name_fr: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    side_name: Mapped[str | None] = mapped_column(String(40))
+    removed_at: Mapped[datetime | None]
 
 
 class MemberProfile(Base):
@@ -114,6 +121,7 @@ class MemberProfile(Base):
     availability: Mapped[str] = mapped_column(Text, default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[str] = mapped_column(Text, default="")
+    organization: Mapped[str | None] = mapped_column(String(80))  # asked when the server keeps them apart
     # Higher goes first in the next matching round (e.g. last round's odd one out).
     queue_priority: Mapped[int] = mapped_column(Integer, default=0)
     joined_at: Mapped[datetime]
@@ -124,7 +132,12 @@ class MemberProfile(Base):
     )
 
     def skill_keys(self, direction: str) -> list[str]:
-        return sorted(s.skill.key for s in self.skills if s.direction == direction)
+        """The skills of the catalogue the member teaches ("teach") or learns ("learn")."""
+        return sorted(s.skill.key for s in self.skills if s.direction == direction and s.skill.removed_at is None)
+
+    def removed_skill_keys(self, direction: str) -> list[str]:
+        """Skills the member chose that moderators removed since (shown as such, never matched)."""
+        return sorted(s.skill.key for s in self.skills if s.direction == direction and s.skill.removed_at is not None)
 
 
 class MemberSkill(Base):
@@ -391,3 +404,87 @@ class ModeratorReport(Base):
     created_at: Mapped[datetime]
     posted_at: Mapped[datetime | None]
     message_id: Mapped[int | None]
+
+
+# --- who must not be paired, rounds announced ahead, progress on objectives (issue 11) ---------
+
+
+class MemberAvoid(Base):
+    """A member's private "never pair me with this member" (`/mentoring avoid`); the other is never told."""
+
+    __tablename__ = "member_avoids"
+
+    guild_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    avoided_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, index=True)
+    created_at: Mapped[datetime]
+
+
+class PairExclusion(Base):
+    """Two members moderators never want paired (`/mentoring-admin exclude`), stored once as (low, high)."""
+
+    __tablename__ = "pair_exclusions"
+    __table_args__ = (UniqueConstraint("guild_id", "member_low_id", "member_high_id"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    member_low_id: Mapped[int]
+    member_high_id: Mapped[int]
+    created_by: Mapped[int | None]  # nulled when that moderator's data is erased
+    created_at: Mapped[datetime]
+
+
+class RoundAnnouncement(Base):
+    """A round announced ahead in a channel (`/mentoring-admin announce`), with "I'm available" /
+    "sit this round out" buttons. One is open per guild at a time; the next confirmed round closes it
+    (`status` draft → open → ran, or replaced by a newer announcement)."""
+
+    __tablename__ = "round_announcements"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    round_date: Mapped[date] = mapped_column(Date)
+    channel_id: Mapped[int]
+    message_id: Mapped[int | None]
+    locale: Mapped[str] = mapped_column(String(8))  # the language it was posted in (kept when edited)
+    created_by: Mapped[int | None]
+    created_at: Mapped[datetime]
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("match_rounds.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None]
+
+
+class AnnouncementAnswer(Base):
+    """A member's answer to an announcement: "available" or "skip" (paused for that round only)."""
+
+    __tablename__ = "announcement_answers"
+
+    announcement_id: Mapped[int] = mapped_column(
+        SurrogateKey, ForeignKey("round_announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    answer: Mapped[str] = mapped_column(String(12))
+    answered_at: Mapped[datetime]
+
+
+class ProgressRating(Base):
+    """Where a member says they stand (1–5) on each of their personal objectives and on the shared goal,
+    at one stage of a cycle: "start" (the charter), "mid" or "end"; and, at mid and end of cycle, who
+    they think led most. The pair sees its own; moderators only aggregates."""
+
+    __tablename__ = "progress_ratings"
+    __table_args__ = (UniqueConstraint("pair_id", "user_id", "cycle", "stage"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    user_id: Mapped[int]
+    cycle: Mapped[int]  # the cycle's key (`bot.domain.cycles.cycle_key`)
+    stage: Mapped[str] = mapped_column(String(8))
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)  # what was rated, as the member wrote it
+    ratings: Mapped[list[int]] = mapped_column(JSON, default=list)  # one per objective
+    goal_rating: Mapped[int] = mapped_column(Integer)
+    led_most: Mapped[str | None] = mapped_column(String(8))  # me | partner | equal
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

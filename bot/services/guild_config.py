@@ -29,6 +29,7 @@ class GuildConfig:
     nudge_time: str  # "HH:MM", in `timezone`
     timezone: str
     cycle_months: int
+    separate_organizations: bool = False  # members of the same organization are never paired
 
     @classmethod
     def of(cls, row: GuildSettings) -> GuildConfig:
@@ -44,6 +45,7 @@ class GuildConfig:
             nudge_time=row.nudge_time,
             timezone=row.timezone,
             cycle_months=row.cycle_months,
+            separate_organizations=bool(row.separate_organizations),
         )
 
 

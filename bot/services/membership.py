@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import MemberProfile, Skill
-from bot.db.repositories import erasure, guilds, pairs, profiles
+from bot.db.repositories import community, erasure, guilds, pairs, profiles
 from bot.domain.profiles import Issue, ProfileDraft, clean, language_problems, skill_problems, validate
 from bot.domain.skills import SkillSpec
 
@@ -25,8 +25,10 @@ class SaveOutcome:
         return not self.issues
 
 
-def _label(skill: Skill) -> SkillSpec:
-    return SkillSpec(skill.key, skill.side, skill.name_en, skill.name_fr)
+def skill_spec(skill: Skill) -> SkillSpec:
+    return SkillSpec(
+        skill.key, skill.side, skill.name_en, skill.name_fr, skill.side_name, removed=skill.removed_at is not None
+    )
 
 
 class Membership:
@@ -35,9 +37,12 @@ class Membership:
         self._clock = clock
 
     async def catalogue(self, guild_id: int) -> list[SkillSpec]:
+        """The server's skills in display order, those moderators removed included (`removed`): their
+        labels still name what profiles and pairs used. Menus offer only the others."""
         async with self._db.session() as session:
             await guilds.get_or_create_settings(session, guild_id, self._clock.now())
-            return [_label(skill) for skill in await guilds.skill_catalogue(session, guild_id)]
+            skills = await guilds.skill_catalogue(session, guild_id, include_removed=True)
+            return [skill_spec(skill) for skill in skills]
 
     async def profile(self, guild_id: int, user_id: int) -> MemberProfile | None:
         async with self._db.session() as session:
@@ -50,9 +55,8 @@ class Membership:
     @staticmethod
     def first_step_issues(draft: ProfileDraft, catalogue: list[SkillSpec]) -> list[Issue]:
         """Problems with what the menus hold, before asking for the free-text part."""
-        return skill_problems(draft.teaches, draft.learns, [s.key for s in catalogue]) + language_problems(
-            draft.languages
-        )
+        live = [s.key for s in catalogue if not s.removed]
+        return skill_problems(draft.teaches, draft.learns, live) + language_problems(draft.languages)
 
     async def save(self, guild_id: int, user_id: int, draft: ProfileDraft) -> SaveOutcome:
         """Validate and store the whole profile in one transaction: all of it or nothing."""
@@ -95,4 +99,5 @@ class Membership:
             return {
                 "profile": profiles.export_profile(profile),
                 "pairs": await pairs.export_member_pairs(session, guild_id, user_id),
+                **await community.export_member(session, guild_id, user_id),
             }

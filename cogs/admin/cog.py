@@ -29,19 +29,27 @@ MAX_CATEGORY_NAME = 90  # Discord allows 100; room is kept for the " 2", " 3" ov
 def describe_config(config: GuildConfig, locale: str) -> str:
     none = t("admin.setup.unset", locale)
     language = t(f"common.languages.{config.locale}", locale) if config.locale else t("admin.setup.auto", locale)
-    return t(
-        "admin.setup.summary",
-        locale,
-        moderator_role=f"<@&{config.moderator_role_id}>" if config.moderator_role_id else none,
-        mod_channel=f"<#{config.mod_channel_id}>" if config.mod_channel_id else none,
-        welcome_channel=f"<#{config.welcome_channel_id}>" if config.welcome_channel_id else none,
-        category=config.pair_category_name,
-        archive_mode=t(f"admin.setup.mode_{config.archive_mode}", locale),
-        language=language,
-        weekday=t(f"commands.admin.setup.weekday.{WEEKDAYS[config.nudge_weekday]}", locale),
-        time=config.nudge_time,
-        timezone=config.timezone,
-        cycle_months=config.cycle_months,
+    return (
+        t(
+            "admin.setup.summary",
+            locale,
+            moderator_role=f"<@&{config.moderator_role_id}>" if config.moderator_role_id else none,
+            mod_channel=f"<#{config.mod_channel_id}>" if config.mod_channel_id else none,
+            welcome_channel=f"<#{config.welcome_channel_id}>" if config.welcome_channel_id else none,
+            category=config.pair_category_name,
+            archive_mode=t(f"admin.setup.mode_{config.archive_mode}", locale),
+            language=language,
+            weekday=t(f"commands.admin.setup.weekday.{WEEKDAYS[config.nudge_weekday]}", locale),
+            time=config.nudge_time,
+            timezone=config.timezone,
+            cycle_months=config.cycle_months,
+        )
+        + "\n"
+        + t(
+            "separation.organization.setting",
+            locale,
+            value=t("common.yes_no.yes" if config.separate_organizations else "common.yes_no.no", locale),
+        )
     )
 
 
@@ -75,6 +83,7 @@ class Admin(
         time=cmd("admin.setup.time.name"),
         timezone=cmd("admin.setup.timezone.name"),
         cycle_months=cmd("admin.setup.cycle_months.name"),
+        organizations=cmd("admin.setup.organizations.name"),
     )
     @app_commands.describe(
         moderator_role=cmd("admin.setup.moderator_role.description"),
@@ -87,6 +96,7 @@ class Admin(
         time=cmd("admin.setup.time.description"),
         timezone=cmd("admin.setup.timezone.description"),
         cycle_months=cmd("admin.setup.cycle_months.description"),
+        organizations=cmd("admin.setup.organizations.description"),
     )
     @app_commands.choices(
         archive_mode=[
@@ -115,6 +125,7 @@ class Admin(
         time: app_commands.Range[str, 4, 5] | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
         cycle_months: app_commands.Range[int, 1, 24] | None = None,
+        organizations: bool | None = None,
     ) -> None:
         """Show the program's settings, or change the ones given."""
         assert interaction.guild_id is not None
@@ -143,6 +154,8 @@ class Admin(
             changes["timezone"] = zone
         if cycle_months is not None:
             changes["cycle_months"] = cycle_months
+        if organizations is not None:  # keep members of the same organization apart (they give it when joining)
+            changes["separate_organizations"] = organizations
         configs = self.bot.guild_configs
         before = await configs.get(interaction.guild_id)
         if changes:

@@ -63,6 +63,7 @@ async def run_pair(interaction: discord.Interaction, first: discord.Member, seco
 
     locale = locale_of(interaction)
     warnings = [t(f"admin.pair.warning_{issue.value}", locale) for issue in check.warnings]
+    warnings += [t(f"admin.pair.warning_{note}", locale) for note in check.notes]
     if not warnings:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await interaction.edit_original_response(content=await create(interaction))

@@ -20,6 +20,7 @@ from bot.services.claims import Refused
 from cogs.onboarding.join_flow import JoinView
 from cogs.onboarding.leaving import leave_program
 from cogs.onboarding.render import profile_embed
+from cogs.separation.avoid import AvoidListView, member_name
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -80,6 +81,7 @@ class Onboarding(
         catalogue = await self.membership.catalogue(interaction.guild_id)
         existing = await self.membership.draft(interaction.guild_id, interaction.user.id)
         locale = locale_of(interaction)
+        config = await self.bot.guild_configs.get(interaction.guild_id)
         view = JoinView(
             self.membership,
             interaction.guild_id,
@@ -88,8 +90,9 @@ class Onboarding(
             catalogue,
             existing or ProfileDraft(languages={locale}),
             is_update=existing is not None,
+            ask_organization=config.separate_organizations,
         )
-        await interaction.response.send_message(t("onboarding.join.intro", locale), view=view, ephemeral=True)
+        await interaction.response.send_message(view.content(), view=view, ephemeral=True)
         view.message = await interaction.original_response()
 
     @app_commands.command(name=cmd("mentoring.profile.name"), description=cmd("mentoring.profile.description"))
@@ -105,11 +108,27 @@ class Onboarding(
             else:
                 await reply_key(interaction, "onboarding.profile.member_not_joined", member=target.display_name)
             return
+        if target.id == interaction.user.id:  # one's own: the private part, and whom one never wants as a partner
+            await reply(interaction, **await self._own_profile(interaction))
+            return
         catalogue = await self.membership.catalogue(interaction.guild_id)
-        embed = profile_embed(
-            profile, target.display_name, catalogue, locale_of(interaction), full=target.id == interaction.user.id
-        )
-        await reply(interaction, embed=embed)
+        locale = locale_of(interaction)
+        await reply(interaction, embed=profile_embed(profile, target.display_name, catalogue, locale, full=False))
+
+    async def _own_profile(self, interaction: discord.Interaction) -> dict:
+        """The member's whole profile, with a menu to take someone off their "avoid" list."""
+        guild, user = interaction.guild, interaction.user
+        assert guild is not None
+        profile = await self.membership.profile(guild.id, user.id)
+        if profile is None:  # left meanwhile
+            return {"content": tr(interaction, "onboarding.profile.not_joined")}
+        avoided = await self.bot.community.exclusions.avoided(guild.id, user.id)
+        names = {member_id: member_name(guild, member_id) for member_id in avoided}
+        catalogue = await self.membership.catalogue(guild.id)
+        locale = locale_of(interaction)
+        embed = profile_embed(profile, user.display_name, catalogue, locale, full=True, avoided=list(names.values()))
+        view = AvoidListView(self.bot, user.id, locale, names, self._own_profile) if names else None
+        return {"embed": embed, **({"view": view} if view else {})}
 
     @app_commands.command(name=cmd("mentoring.pause.name"), description=cmd("mentoring.pause.description"))
     async def pause(self, interaction: discord.Interaction) -> None:

@@ -1,6 +1,9 @@
 """The two-step `/mentoring join` form: menus (skills, languages, in person), then a modal (text).
 
-Nothing is stored until the modal passes validation: the draft lives in the view meanwhile.
+Nothing is stored until the modal passes validation: the draft lives in the view meanwhile. A
+catalogue of more than 25 skills (one menu's worth) is chosen in the skill picker instead: menus per
+side, with pages (`cogs.onboarding.skill_picker`). When the server keeps organizations apart, a button
+asks for the member's organization or team.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from bot.domain.profiles import (
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
 from bot.services.membership import Membership
+from cogs.catalogue.render import skill_side
+from cogs.onboarding.organization import organization_button
+from cogs.onboarding.skill_picker import SkillPicker, chosen_summary
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,15 +65,47 @@ class JoinView(OwnedView):
         catalogue: list[SkillSpec],
         draft: ProfileDraft,
         is_update: bool,
+        *,
+        ask_organization: bool = False,
     ) -> None:
         super().__init__(owner_id)
         self.membership = membership
         self.guild_id = guild_id
         self.locale = locale
-        self.catalogue = catalogue[:MAX_SELECT_OPTIONS]
+        self.catalogue = catalogue  # every skill (removed ones name what the profile had)
+        self.offered = [skill for skill in catalogue if not skill.removed]
+        self.paged = len(self.offered) > MAX_SELECT_OPTIONS  # the skill picker, never a cut
         self.draft = draft
+        self.draft.teaches &= {skill.key for skill in self.offered}
+        self.draft.learns &= {skill.key for skill in self.offered}
         self.is_update = is_update
+        self.ask_organization = ask_organization
         self._build()
+
+    def reopened(self) -> JoinView:
+        """The same form, fresh (after the skill picker took its place in the message)."""
+        view = JoinView(
+            self.membership,
+            self.guild_id,
+            self.owner_id,
+            self.locale,
+            self.catalogue,
+            self.draft,
+            self.is_update,
+            ask_organization=self.ask_organization,
+        )
+        view.message = self.message
+        return view
+
+    def content(self) -> str:
+        lines = [t("onboarding.join.intro", self.locale)]
+        if self.paged:
+            for direction, keys in (("teach", self.draft.teaches), ("learn", self.draft.learns)):
+                summary = chosen_summary(keys, self)
+                lines.append(t(f"catalogue.picker.summary_{direction}", self.locale, skills=summary))
+        if self.ask_organization and self.draft.organization:
+            lines.append(t("separation.organization.summary", self.locale, organization=self.draft.organization))
+        return "\n".join(lines)
 
     def skill_name(self, key: str) -> str:
         for skill in self.catalogue:
@@ -80,10 +118,10 @@ class JoinView(OwnedView):
             discord.SelectOption(
                 label=skill.name(self.locale),
                 value=skill.key,
-                description=t(f"onboarding.join.side_{skill.side}", self.locale),
+                description=skill_side(skill, self.locale)[:100],
                 default=skill.key in chosen,
             )
-            for skill in self.catalogue
+            for skill in self.offered
         ]
         return discord.ui.Select(
             custom_id=temporary_id(f"join:{name}"),
@@ -94,10 +132,42 @@ class JoinView(OwnedView):
             row=row,
         )
 
+    def _picker_button(self, direction: str) -> discord.ui.Button:
+        button = discord.ui.Button(
+            custom_id=temporary_id(f"join:pick:{direction}"),
+            label=t(f"catalogue.picker.open_{direction}", self.locale),
+            style=discord.ButtonStyle.secondary,
+            row=0,
+        )
+
+        async def open_picker(interaction: discord.Interaction) -> None:
+            self.stop()  # the picker takes this form's place; "Done" brings a fresh one back
+            picker = SkillPicker(self, direction)
+            await interaction.response.edit_message(content=picker.content(), view=picker)
+
+        button.callback = open_picker
+        return button
+
     def _build(self) -> None:
         loc = self.locale
-        teach = self._skill_select("teach", self.draft.teaches, 0)
-        learn = self._skill_select("learn", self.draft.learns, 1)
+        if self.paged:
+            self.add_item(self._picker_button("teach"))
+            self.add_item(self._picker_button("learn"))
+        else:
+            teach = self._skill_select("teach", self.draft.teaches, 0)
+            learn = self._skill_select("learn", self.draft.learns, 1)
+
+            async def on_teach(interaction: discord.Interaction) -> None:
+                self.draft.teaches = set(teach.values)
+                await interaction.response.defer()
+
+            async def on_learn(interaction: discord.Interaction) -> None:
+                self.draft.learns = set(learn.values)
+                await interaction.response.defer()
+
+            teach.callback, learn.callback = on_teach, on_learn
+            self.add_item(teach)
+            self.add_item(learn)
         languages = discord.ui.Select(
             custom_id=temporary_id("join:languages"),
             placeholder=t("onboarding.join.languages_placeholder", loc),
@@ -141,14 +211,6 @@ class JoinView(OwnedView):
             row=4,
         )
 
-        async def on_teach(interaction: discord.Interaction) -> None:
-            self.draft.teaches = set(teach.values)
-            await interaction.response.defer()
-
-        async def on_learn(interaction: discord.Interaction) -> None:
-            self.draft.learns = set(learn.values)
-            await interaction.response.defer()
-
         async def on_languages(interaction: discord.Interaction) -> None:
             self.draft.languages = set(languages.values)
             await interaction.response.defer()
@@ -157,11 +219,12 @@ class JoinView(OwnedView):
             self.draft.in_person_ok = in_person.values == ["yes"]
             await interaction.response.defer()
 
-        teach.callback, learn.callback = on_teach, on_learn
         languages.callback, in_person.callback = on_languages, on_in_person
         proceed.callback, cancel.callback = self.on_continue, self.on_cancel
-        for item in (teach, learn, languages, in_person, proceed, cancel):
+        for item in (languages, in_person, proceed, cancel):
             self.add_item(item)
+        if self.ask_organization:
+            self.add_item(organization_button(self, row=4))
 
     async def on_continue(self, interaction: discord.Interaction) -> None:
         issues = Membership.first_step_issues(self.draft, self.catalogue)

@@ -23,9 +23,11 @@ from bot.client.once import post_once
 from bot.client.ui import GuardedItem
 from bot.db.models import Charter, Pair
 from bot.domain.charter import FRAME_PARTS, MAX_NOTE, clean
+from bot.domain.progress import ProgressStage
 from bot.i18n import t
 from bot.services.charters import Signature, is_signed
 from bot.services.claims import Refused
+from bot.services.progress import current_cycle
 from cogs.pair.charter_modals import frame_modal, goal_modal, objectives_modal
 from cogs.pair.charter_render import (
     NameOf,
@@ -38,6 +40,7 @@ from cogs.pair.charter_render import (
 )
 from cogs.pair.context import pair_by_id
 from cogs.pair_channels.channels import pair_channel
+from cogs.progress.buttons import progress_buttons
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -163,6 +166,11 @@ async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
     locale = bot.server_locale(guild)
     members = [m for m in pair.members() if m]
     embed = signed_embed(charter, pair, names_in(guild, locale), locale)
+    # Each member then rates where they stand on their objectives and the shared goal (issue 11).
+    view = discord.ui.View(timeout=None)
+    cycle = current_cycle(pair)
+    for button in progress_buttons(pair.id, cycle, ProgressStage.START, locale) if cycle is not None else ():
+        view.add_item(button)
     pinned = True
 
     async def pin_and_record(message: discord.Message) -> None:
@@ -192,6 +200,7 @@ async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
             lambda nonce: channel.send(
                 t("charter.signed.posted", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id)),
                 embed=embed,
+                view=view,
                 allowed_mentions=discord.AllowedMentions(users=[discord.Object(id=m) for m in members]),
                 nonce=nonce,
             ),

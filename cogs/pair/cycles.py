@@ -26,6 +26,7 @@ from bot.client.interactions import UserError, binome, mention, pings
 from bot.client.once import post_once, with_custom_id
 from bot.client.ui import GuardedItem
 from bot.domain.cycles import Stage, cycle_key, cycle_moments
+from bot.domain.progress import ProgressStage
 from bot.i18n import t
 from bot.services.claims import Claim, ClaimRun, Refused
 from bot.services.ending import Continuation, DuePrompt
@@ -33,6 +34,7 @@ from cogs.pair import charter
 from cogs.pair.context import pair_by_id
 from cogs.pair.ending_flow import pair_lock, propose_end
 from cogs.pair_channels.channels import pair_channel
+from cogs.progress.buttons import progress_buttons
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -70,6 +72,9 @@ def prompt_message(due: DuePrompt, locale: str) -> tuple[str, discord.ui.View]:
         view.add_item(
             CycleButton(pair.id, key, due.stage, action, label=t(f"ending.cycle.button_{action}", locale), style=style)
         )
+    # Both rate their progress again, and say who led most (issue 11).
+    for button in progress_buttons(pair.id, key, ProgressStage(due.stage.value), locale):
+        view.add_item(button)
     return content, view
 
 

@@ -247,7 +247,8 @@ async def test_cycle_check_ins_once_each_across_restarts(fake, bot, db, database
     [mid] = cycle_messages(fake, channel, pair, "mid")
     assert "mi-parcours" in mid.content and f"<@{a.id}>" in mid.content
     assert (await load(db, pair.id)).mid_cycle_prompted_at is not None
-    assert len(mid.custom_ids()) == 3
+    # Continue / charter / end, then (issue 11) rate one's progress and see the pair's.
+    assert [c.rsplit(":", 1)[-1] for c in mid.custom_ids()] == ["continue", "charter", "end", "rate", "show"]
     kept = await (await fake.click(mid, cycle_id(mid, "continue"), b.id)).response()
     assert not kept.ephemeral and "continuer comme ça" in kept.content and "2026-07-15" in kept.content
     charter = await (await fake.click(mid, cycle_id(mid, "charter"), a.id)).response()

@@ -30,6 +30,7 @@ async def test_commands_are_registered_once_with_french_localizations(fake, bot)
         "resume": "reprendre",
         "leave": "quitter",
         "my-data": "mes-donnees",
+        "avoid": "eviter",
     }
     # A restart with the same commands does not sync again.
     await bot.stop()

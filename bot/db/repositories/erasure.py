@@ -27,7 +27,7 @@ from bot.db.models import (
     PairSession,
     PairWeek,
 )
-from bot.db.repositories import console
+from bot.db.repositories import community, console
 from bot.db.repositories.profiles import delete_member_data
 from bot.domain.charter import FRAME_PARTS
 
@@ -75,6 +75,8 @@ async def erase_member(session: AsyncSession, guild_id: int, user_id: int, now: 
     )
     found |= feedback.rowcount > 0
     found |= await _scrub_round_proposals(session, guild_id, user_id)
+    # "Avoid" lists (theirs, and their place in others'), exclusions, announcement answers, self-ratings.
+    found |= await community.forget_member(session, guild_id, user_id)
     claims = await session.execute(
         delete(OnceClaim).where(
             OnceClaim.guild_id == guild_id,
