@@ -6,7 +6,7 @@ pairs keep showing what they used. Members may give an organization, kept apart 
 (`guild_settings.separate_organizations`). New tables: members' private "avoid" lists, moderators'
 exclusions, round announcements and their answers, and the members' self-ratings of their progress.
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006 (the lead re-chains it onto 0007, the pair language, when merging)
 Create Date: 2026-12-09 10:00:00
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
