@@ -106,7 +106,7 @@ class Announcements:
     async def answer(self, guild_id: int, announcement_id: int, user_id: int, answer: str) -> Answered:
         if answer not in (AVAILABLE, SKIP):
             raise ValueError(f"not an answer: {answer!r}")
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             row = await session.get(RoundAnnouncement, announcement_id, with_for_update=True)
             if row is None or row.guild_id != guild_id or row.status == DRAFT:
                 return Answered.UNKNOWN

@@ -211,7 +211,7 @@ class WeeklyService:
             return SwapOutcome.PROPOSED, row, swapped
 
     async def accept_swap(self, pair: Pair, pair_week_id: int, user_id: int) -> tuple[SwapOutcome, PairWeek | None]:
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             row = await session.get(PairWeek, pair_week_id, with_for_update=True)
             if row is None or row.pair_id != pair.id or row.swap_proposed_by is None:
                 return SwapOutcome.NOTHING_PROPOSED, row
@@ -226,7 +226,7 @@ class WeeklyService:
 
     async def skip(self, pair: Pair, pair_week_id: int) -> PairWeek | None:
         """Skip this week (it will not count in the alternation). None if it cannot be skipped."""
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             row = await session.get(PairWeek, pair_week_id, with_for_update=True)
             if row is None or row.pair_id != pair.id or row.status not in COUNTED:
                 return None

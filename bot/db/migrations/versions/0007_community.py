@@ -7,7 +7,7 @@ pairs keep showing what they used. Members may give an organization, kept apart 
 exclusions, round announcements and their answers, and the members' self-ratings of their progress.
 
 Revision ID: 0007
-Revises: 0006 (the lead re-chains it onto 0007, the pair language, when merging)
+Revises: 0006
 Create Date: 2026-12-09 10:00:00
 """
 
