@@ -32,7 +32,7 @@ from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
 from bot.services.slots import SlotService
-from bot.services.voice_sessions import VoiceSessions
+from bot.services.voice_sessions import VoiceRooms, VoiceSessions
 from bot.services.weekly import WeeklyService
 from bot.services.worker import CpuWorker
 from bot.settings import Settings
@@ -86,7 +86,8 @@ class Binome(commands.Bot):
         self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
         self.slots = SlotService(db, clock)  # weekly slots, their reminders and invites
         self.first_meetings = FirstMeetings(db, clock)
-        self.voice_sessions = VoiceSessions(db, clock)
+        self.voice_sessions = VoiceSessions(db, clock)  # check-ins from voice presence
+        self.voice_rooms = VoiceRooms(db)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
 

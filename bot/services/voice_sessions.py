@@ -204,3 +204,19 @@ class VoiceSessions:
             row.status, row.session_id = LOGGED, record.id
             await session.execute(update(Pair).where(Pair.id == pair.id).values(silence_reported_at=None))
             return Logged(row, record)
+
+
+class VoiceRooms:
+    """Which pairs have a voice channel (the server's voice check-ins switch), and which must lose it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def set_room(self, pair_id: int, channel_id: int | None) -> None:
+        async with self._db.session() as session:
+            await session.execute(update(Pair).where(Pair.id == pair_id).values(voice_channel_id=channel_id))
+
+    async def with_rooms(self, guild_id: int) -> list[Pair]:
+        async with self._db.session() as session:
+            query = select(Pair).where(Pair.guild_id == guild_id, Pair.voice_channel_id.is_not(None))
+            return list((await session.scalars(query.order_by(Pair.id))).all())

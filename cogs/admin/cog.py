@@ -27,6 +27,15 @@ MAX_CATEGORY_NAME = 90  # Discord allows 100; room is kept for the " 2", " 3" ov
 
 
 def describe_config(config: GuildConfig, locale: str) -> str:
+    return f"{describe_program(config, locale)}\n{describe_voice(config, locale)}"
+
+
+def describe_voice(config: GuildConfig, locale: str) -> str:
+    state = t(f"voice.setup.{'on' if config.voice_checkins else 'off'}", locale)
+    return t("voice.setup.summary", locale, state=state, count=config.voice_min_minutes)
+
+
+def describe_program(config: GuildConfig, locale: str) -> str:
     none = t("admin.setup.unset", locale)
     language = t(f"common.languages.{config.locale}", locale) if config.locale else t("admin.setup.auto", locale)
     return t(
@@ -75,6 +84,8 @@ class Admin(
         time=cmd("admin.setup.time.name"),
         timezone=cmd("admin.setup.timezone.name"),
         cycle_months=cmd("admin.setup.cycle_months.name"),
+        voice_checkins=cmd("admin.setup.voice_checkins.name"),
+        voice_minutes=cmd("admin.setup.voice_minutes.name"),
     )
     @app_commands.describe(
         moderator_role=cmd("admin.setup.moderator_role.description"),
@@ -87,6 +98,8 @@ class Admin(
         time=cmd("admin.setup.time.description"),
         timezone=cmd("admin.setup.timezone.description"),
         cycle_months=cmd("admin.setup.cycle_months.description"),
+        voice_checkins=cmd("admin.setup.voice_checkins.description"),
+        voice_minutes=cmd("admin.setup.voice_minutes.description"),
     )
     @app_commands.choices(
         archive_mode=[
@@ -115,6 +128,8 @@ class Admin(
         time: app_commands.Range[str, 4, 5] | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
         cycle_months: app_commands.Range[int, 1, 24] | None = None,
+        voice_checkins: bool | None = None,
+        voice_minutes: app_commands.Range[int, 5, 240] | None = None,
     ) -> None:
         """Show the program's settings, or change the ones given."""
         assert interaction.guild_id is not None
@@ -143,6 +158,10 @@ class Admin(
             changes["timezone"] = zone
         if cycle_months is not None:
             changes["cycle_months"] = cycle_months
+        if voice_checkins is not None:
+            changes["voice_checkins"] = voice_checkins
+        if voice_minutes is not None:
+            changes["voice_min_minutes"] = voice_minutes
         configs = self.bot.guild_configs
         before = await configs.get(interaction.guild_id)
         if changes:
