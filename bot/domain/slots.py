@@ -148,7 +148,9 @@ def time_suggestions(typed: str, limit: int = 25) -> list[str]:
     that is not on the grid is offered first."""
     grid = [f"{minute // 60:02d}:{minute % 60:02d}" for minute in range(0, 24 * 60, TIME_STEP)]
     typed = typed.strip()
-    exact = parse_time_of_day(typed) if typed else None
+    if not typed:
+        return [value for value in grid if value >= "07:00"][:limit]  # nothing typed yet: the usual hours
+    exact = parse_time_of_day(typed)
     suggestions = []
     if exact is not None:
         suggestions.append(exact.strftime("%H:%M"))
