@@ -157,7 +157,8 @@ async def propose(interaction: discord.Interaction, pair: Pair, slot: WeeklySlot
         raise refusal_error(result, slot, locale_of(interaction))
     locale = bot.pair_locale(guild, pair)
     partner = pair.partner_of(interaction.user.id)
-    full, relative = when(next_occurrence(slot, bot.clock.now()))
+    start = next_occurrence(slot, bot.clock.now())
+    full, relative = when(start)
     text = t(
         "meetings.slot.proposal",
         locale,
@@ -182,9 +183,7 @@ async def propose(interaction: discord.Interaction, pair: Pair, slot: WeeklySlot
     message = await channel.send(text, view=view, allowed_mentions=pings(partner))
     await bot.slots.set_message(result.id, message.id)
     mine = locale_of(interaction)
-    await reply(
-        interaction, "\n".join((t("meetings.slot.proposed", mine), local_view(slot, bot.clock.now(), slot.zone, mine)))
-    )
+    await reply(interaction, "\n".join((t("meetings.slot.proposed", mine), local_view(slot, start, slot.zone, mine))))
 
 
 async def post_invite(bot, guild: discord.Guild, pair: Pair, row: PairSlot, *, changed: bool) -> None:
