@@ -157,3 +157,55 @@ async def test_a_weekly_slot_agreed_reminded_nudged_updated_across_restarts_down
     # A client still showing the old buttons: the click is answered (the button is gone), not dropped.
     late = await forged_click(fake, pending, accept_id, b)
     assert "Ce menu a expiré" in (await late.response()).content
+
+
+async def plan(fake, guild, pair, user_id, values: dict):
+    kickoff = next(m for m in fake.messages(pair.channel_id) if any(c.endswith(":met") for c in m.custom_ids()))
+    opened = await fake.click(kickoff, component_id(kickoff, ":met"), user_id)
+    assert (await opened.response()).type == 9, "the button opens the first-meeting form"
+    submitted = await fake.submit_modal(opened, values, user_id)
+    return await submitted.final_message()
+
+
+async def test_the_first_meeting_planned_from_the_kickoff_with_an_invite_and_a_reminder_the_day_before(
+    fake, bot, db, database_url
+):
+    guild, _, pair = await paired(fake, bot, db, database_url)
+    a, b = pair.member_a_id, pair.member_b_id
+    for values, expected in (
+        ({"date": "2026-11-29", "time": "18:00"}, "déjà passé"),
+        ({"date": "2026-13-01", "time": "18:00"}, "n'est pas une date"),
+        ({"date": "2027-03-28", "time": "02:30"}, "02:30 n'existe pas le 28 mars 2027"),
+        ({"date": "2026-12-05", "time": "soir"}, "n'est pas une heure"),
+    ):
+        answer = await plan(fake, guild, pair, a, values)
+        assert answer.ephemeral and expected in answer.content, (values, answer.content)
+    assert not with_text(fake, pair, "première rencontre :")
+
+    # A (Paris) plans it in person on Saturday 5 December, 14:00 (13:00 UTC).
+    noted = await plan(fake, guild, pair, a, {"date": "2026-12-05", "time": "14:00", "place": "Café de la Paix"})
+    assert noted.ephemeral and "C'est noté" in noted.content
+    [planned] = with_text(fake, pair, "a planifié votre première rencontre")
+    assert stamp("2026-12-05T13:00:00") in planned.content and "en personne : Café de la Paix" in planned.content
+    _, event = invite_of(planned)
+    assert str(event["LOCATION"]) == "Café de la Paix" and event["DTSTART"].params["TZID"] == PARIS
+    assert "RRULE" not in event and int(event["SEQUENCE"]) == 0
+    refreshed = next(p for p in await all_pairs(db) if p.id == pair.id)
+    assert refreshed.first_meeting_planned_at is not None, "the two-week first-meeting reminder stops"
+
+    # The day before: one reminder, not repeated after a restart.
+    bot.set_time("2026-12-04T13:30:00+00:00")
+    [eve] = await fake.wait_for(lambda: with_text(fake, pair, "votre première rencontre a lieu"), description="eve")
+    assert stamp("2026-12-05T13:00:00") in eve.content
+    await bot.stop()
+    await bot.start()
+    assert len(with_text(fake, pair, "votre première rencontre a lieu")) == 1
+
+    # B (Toronto) moves it to a video call: the same event, updated.
+    moved = await plan(fake, guild, pair, b, {"date": "2026-12-06", "time": "10:00"})
+    assert "C'est noté" in moved.content
+    [update_message] = with_text(fake, pair, "a déplacé votre première rencontre")
+    assert stamp("2026-12-06T15:00:00") in update_message.content and "en vidéo" in update_message.content
+    _, moved_event = invite_of(update_message)
+    assert moved_event["UID"] == event["UID"] and int(moved_event["SEQUENCE"]) == 1
+    assert moved_event["DTSTART"].params["TZID"] == TORONTO
