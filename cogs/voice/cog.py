@@ -13,7 +13,9 @@ still going on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -65,6 +67,9 @@ class VoiceCheckins(commands.Cog):
     def __init__(self, bot: Binome) -> None:
         self.bot = bot
         self._resumed = False
+        # One change at a time per pair: discord.py runs the handlers of a burst of voice events
+        # concurrently, and each reads the current voice states (several may see the pair together).
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def cog_load(self) -> None:
         self.bot.scheduler.add_check("voice", self.tick)
@@ -89,11 +94,12 @@ class VoiceCheckins(commands.Cog):
         pair = await self.bot.pairs.open_pair_of(member.guild.id, member.id)
         if pair is None or pair.status != ACTIVE:
             return
-        now = self.bot.clock.now()
-        if together(member.guild, pair):
-            await self.bot.voice_sessions.together(pair, now)
-        else:
-            await self.bot.voice_sessions.apart(pair.id, now)
+        async with self._locks[pair.id]:
+            now = self.bot.clock.now()
+            if together(member.guild, pair):
+                await self.bot.voice_sessions.together(pair, now)
+            else:
+                await self.bot.voice_sessions.apart(pair.id, now)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -108,7 +114,8 @@ class VoiceCheckins(commands.Cog):
             pairs = {pair.id: pair for pair in await self._active_pairs(guild)}
             here = {pair_id for pair_id, pair in pairs.items() if together(guild, pair)}
             for pair_id in await self.bot.voice_sessions.resume(guild.id, here, now):
-                await self.bot.voice_sessions.together(pairs[pair_id], now)
+                async with self._locks[pair_id]:
+                    await self.bot.voice_sessions.together(pairs[pair_id], now)
 
     # --- the scheduler's tick -------------------------------------------------------------------
 
@@ -121,7 +128,8 @@ class VoiceCheckins(commands.Cog):
             pairs = await self._active_pairs(guild)
             await self.bot.voice_sessions.seen([pair.id for pair in pairs if together(guild, pair)], now)
             for row in await self.bot.voice_sessions.closable(guild.id, now):
-                closed = await self.bot.voice_sessions.close(row.id, config.voice_min_minutes)
+                async with self._locks[row.pair_id]:
+                    closed = await self.bot.voice_sessions.close(row.id, config.voice_min_minutes)
                 if closed is not None and closed.status == OFFERED:
                     await self._offer(guild, closed)
 
