@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from bot.db.models import MemberProfile
 from bot.i18n.dates import discord_timestamp
-from tests.e2e.helpers import component_id, forged_click
+from tests.e2e.helpers import component_id, forged_click, unpair
 from tests.e2e.test_weekly import all_pairs, remind_now, start_program, weekly_messages
 from tests.ics_checks import check_ics
 
@@ -157,6 +157,13 @@ async def test_a_weekly_slot_agreed_reminded_nudged_updated_across_restarts_down
     # A client still showing the old buttons: the click is answered (the button is gone), not dropped.
     late = await forged_click(fake, pending, accept_id, b)
     assert "Ce menu a expiré" in (await late.response()).content
+
+    # The pair ends: the weekly event is cancelled in the calendars (same UID, one SEQUENCE more).
+    await unpair(fake, guild, owner, a)
+    [cancelled] = await fake.wait_for(lambda: with_text(fake, pair, "est annulé"), description="the cancellation")
+    calendar, event = invite_of(cancelled)
+    assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 2
 
 
 async def plan(fake, guild, pair, user_id, values: dict):

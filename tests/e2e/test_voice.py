@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import Pair, PairSession, VoiceSession
 from fake_discord import VOICE
-from tests.e2e.helpers import component_id, eventually, forged_click
+from tests.e2e.helpers import component_id, eventually, forged_click, unpair
 from tests.e2e.test_weekly import all_pairs, start_program
 
 T0 = "2026-11-30T16:00:00+00:00"
@@ -130,3 +130,7 @@ async def test_a_35_minute_voice_session_is_offered_once_and_logged_once(fake, b
     async with db.session() as session:
         minutes = sorted((await session.scalars(select(PairSession.minutes))).all())
     assert minutes == [30, 35]
+
+    # The pair ends: its voice channel goes.
+    await unpair(fake, guild, owner, a)
+    await fake.wait_for(lambda: fake.channel(room.id) is None, description="the voice channel deleted")
