@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.db.models import MemberProfile, Pair, PairSession, PairSlot
+from bot.db.models import MemberProfile, Pair, PairSession, PairSlot, PairWeek
 from bot.db.repositories.pairs import ACTIVE, ENDED
 from bot.db.repositories.profiles import PAUSED
 from bot.domain.slots import DEFAULT_REMINDER, Refusal, WeeklySlot, slot_problem
+from bot.services.weekly import POSTED
 
 PROPOSED, AGREED, REPLACED, SUPERSEDED, EXPIRED, ENDED_SLOT = (
     "proposed",
@@ -227,7 +228,26 @@ class SlotService:
             row.status, row.sequence = ENDED_SLOT, row.sequence + 1  # (decided_at stays: the invite's first day)
             return row
 
-    async def logged_since(self, pair_id: int, week_start, since: datetime) -> bool:
+    async def weeks_to_nudge(self, guild_id: int, wanted: dict[int, date]) -> list[PairWeek]:
+        """Of the weeks `wanted` (pair id → week), those posted, not nudged yet, with nothing logged."""
+        if not wanted:
+            return []
+        async with self._db.session() as session:
+            rows = (
+                await session.scalars(
+                    select(PairWeek).where(
+                        PairWeek.guild_id == guild_id,
+                        PairWeek.pair_id.in_(list(wanted)),
+                        PairWeek.week_start.in_(sorted(set(wanted.values()))),
+                        PairWeek.status == POSTED,
+                        PairWeek.nudged_at.is_(None),
+                    )
+                )
+            ).all()
+        weeks = [row for row in rows if wanted.get(row.pair_id) == row.week_start and row.posted_at is not None]
+        return [row for row in weeks if not await self.logged_since(row.pair_id, row.week_start, row.posted_at)]
+
+    async def logged_since(self, pair_id: int, week_start: date, since: datetime) -> bool:
         """Whether the pair logged a session for that week, or any since `since`."""
         async with self._db.session() as session:
             count = await session.scalar(

@@ -24,7 +24,7 @@ from bot.i18n import t
 from bot.services.claims import ClaimRun, Refused
 from bot.services.first_meetings import first_meeting_reminder_key
 from bot.services.slots import as_weekly, slot_key
-from bot.services.weekly import PAUSED_WEEK, POSTED, SKIPPED, nudge_key, week_start_for
+from bot.services.weekly import PAUSED_WEEK, SKIPPED, nudge_key, week_start_for
 from cogs.meetings.render import slot_invite_file, when, where
 from cogs.pair.weekly import skill_labels, topic_name
 from cogs.pair_channels.channels import pair_channel
@@ -109,6 +109,7 @@ async def remind_slots(bot: Binome, guild: discord.Guild, now: datetime) -> None
                 continue
             week = await bot.weekly.week(pair, week_start_for(config, start))
             if week.status in (PAUSED_WEEK, SKIPPED):
+                log.info("slot of pair %s on %s not reminded: its week is %s", pair.id, start.isoformat(), week.status)
                 await run.done(claim)  # a paused or skipped week: its slot is not reminded
                 continue
             locale = bot.pair_locale(guild, pair)
@@ -131,18 +132,15 @@ async def nudge_after_slots(bot: Binome, guild: discord.Guild, now: datetime) ->
     """Right after a slot with nothing logged for its week: "did you meet?" (this is the week's nudge:
     the one three days after the weekly message is not sent to pairs with a slot)."""
     config = await bot.guild_configs.get(guild.id)
-    due = []
+    pairs, wanted = {}, {}
     for pair, row in await bot.slots.agreed_in_guild(guild.id):
         slot = as_weekly(row)
         start = last_occurrence(slot, now)
         end = end_of(slot, start)
         if end > now or now - end > AFTER_SLOT_WINDOW or (row.decided_at and start < row.decided_at):
             continue
-        week = await bot.weekly.week(pair, week_start_for(config, start))
-        if week.status != POSTED or week.nudged_at is not None or week.posted_at is None:
-            continue
-        if not await bot.slots.logged_since(pair.id, week.week_start, week.posted_at):
-            due.append((pair, week))
+        pairs[pair.id], wanted[pair.id] = pair, week_start_for(config, start)
+    due = [(pairs[week.pair_id], week) for week in await bot.slots.weeks_to_nudge(guild.id, wanted)]
     if not due:
         return
     async with bot.claims.run("slot-nudges") as run:

@@ -137,6 +137,16 @@ async def test_a_weekly_slot_agreed_reminded_nudged_updated_across_restarts_down
     assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
     assert event["DTSTART"].params["TZID"] == TORONTO and event["RRULE"].to_ical() == b"FREQ=WEEKLY;BYDAY=TH"
 
+    # A skipped week's slot is not reminded.
+    bot.set_time("2026-12-14T14:00:30+00:00")
+    [week_of_14] = await fake.wait_for(lambda: weekly_messages(fake, pair, "2026-12-14"), description="the run")
+    assert stamp("2026-12-17T18:30:00") in week_of_14.content
+    skipped = await fake.click(week_of_14, component_id(week_of_14, ":skip"), a)
+    assert (await skipped.response()).type == 7
+    bot.set_time("2026-12-17T17:45:00+00:00")
+    await bot.wait_for_log("not reminded: its week is skipped")
+    assert not [m for m in with_text(fake, pair, "⏰") if stamp("2026-12-17T18:30:00") in m.content]
+
     # Toronto moves to summer time on 14 March 2027: the slot stays at 13:30 there (17:30 UTC, not 18:30).
     await bot.stop()
     bot.set_time("2027-03-18T16:45:00+00:00")
