@@ -10,15 +10,13 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.client.interactions import UserError, binome, locale_of, mention, reply
-from bot.client.once import post_once, same_text
 from bot.client.ui import OwnedModal, temporary_id
 from bot.db.models import FirstMeeting, Pair
 from bot.domain.slots import SlotProblem, local_kind, parse_time_of_day
 from bot.i18n import t
 from bot.i18n.dates import long_date, short_time
-from bot.services.claims import Refused
 from bot.services.first_meetings import MAX_PLACE, PlanRefusal, first_meeting_invite_key
-from cogs.meetings.render import first_meeting_file, when, where
+from cogs.meetings.render import first_meeting_file, post_invite_once, when, where
 from cogs.meetings.slot import member_zone
 from cogs.pair_channels.channels import pair_channel
 
@@ -92,19 +90,12 @@ async def post_first_meeting(bot, guild: discord.Guild, pair: Pair, meeting: Fir
         relative=relative,
         where=where(meeting, locale),
     )
-    async with bot.claims.run("first-meeting") as run:
-        claim = await run.acquire(guild.id, first_meeting_invite_key(pair.id, meeting.sequence))
-        if isinstance(claim, Refused):
-            return
-        await post_once(
-            run,
-            claim,
-            channel,
-            lambda nonce: channel.send(
-                text,
-                file=first_meeting_file(guild, pair, meeting, locale, now),
-                allowed_mentions=discord.AllowedMentions.none(),
-                nonce=nonce,
-            ),
-            matches=same_text(text),
-        )
+    await post_invite_once(
+        bot,
+        guild,
+        channel,
+        "first-meeting",
+        first_meeting_invite_key(pair.id, meeting.sequence),
+        text,
+        lambda: first_meeting_file(guild, pair, meeting, locale, now),
+    )

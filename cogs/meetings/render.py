@@ -4,11 +4,13 @@ with CLDR plurals, and the `.ics` invites as Discord files."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 
+from bot.client.once import post_claimed, same_text
 from bot.db.models import FirstMeeting, Pair, PairSlot
 from bot.domain.invites import EventText, first_meeting_uid, single_invite, slot_uid, weekly_invite
 from bot.domain.rotation import parse_time_of_day as parse_hhmm
@@ -120,6 +122,21 @@ def first_meeting_file(guild: discord.Guild, pair: Pair, meeting: FirstMeeting, 
         stamp=now,
     )
     return ics_file(data, t("meetings.invite.first_file", locale))
+
+
+async def post_invite_once(
+    bot: Binome, guild: discord.Guild, channel, purpose: str, key: str, text: str, build: Callable[[], discord.File]
+) -> None:
+    """`text` with a freshly built `.ics` attachment, posted once for `key` (no pings: it is a file)."""
+    await post_claimed(
+        bot.claims,
+        guild.id,
+        purpose,
+        key,
+        channel,
+        lambda nonce: channel.send(text, file=build(), allowed_mentions=discord.AllowedMentions.none(), nonce=nonce),
+        matches=same_text(text),
+    )
 
 
 def ics_file(data: bytes, filename: str) -> discord.File:

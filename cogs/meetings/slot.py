@@ -11,7 +11,6 @@ import discord
 from discord import app_commands
 
 from bot.client.interactions import UserError, binome, locale_of, mention, pings, reply
-from bot.client.once import post_once, same_text
 from bot.client.ui import GuardedItem, OwnedModal, temporary_id
 from bot.db.models import Pair, PairSlot
 from bot.domain.slots import (
@@ -27,9 +26,8 @@ from bot.domain.slots import (
 )
 from bot.i18n import SUPPORTED, t
 from bot.i18n.dates import long_date, short_time, weekday_name
-from bot.services.claims import Refused
 from bot.services.slots import AcceptOutcome, as_weekly, slot_key
-from cogs.meetings.render import length_text, local_view, reminder_text, slot_invite_file, when
+from cogs.meetings.render import length_text, local_view, post_invite_once, reminder_text, slot_invite_file, when
 from cogs.pair.context import pair_by_id
 from cogs.pair_channels.channels import pair_channel
 
@@ -199,22 +197,15 @@ async def post_invite(bot, guild: discord.Guild, pair: Pair, row: PairSlot, *, c
         next=when(next_occurrence(slot, now))[0],
         length=length_text(slot.minutes, locale),
     )
-    async with bot.claims.run("slot-invite") as run:
-        claim = await run.acquire(guild.id, slot_key("invite", row.id))
-        if isinstance(claim, Refused):
-            return
-        await post_once(
-            run,
-            claim,
-            channel,
-            lambda nonce: channel.send(
-                text,
-                file=slot_invite_file(guild, pair, row, locale, now),
-                allowed_mentions=discord.AllowedMentions.none(),
-                nonce=nonce,
-            ),
-            matches=same_text(text),
-        )
+    await post_invite_once(
+        bot,
+        guild,
+        channel,
+        "slot-invite",
+        slot_key("invite", row.id),
+        text,
+        lambda: slot_invite_file(guild, pair, row, locale, now),
+    )
 
 
 async def accept(interaction: discord.Interaction, slot_id: int) -> None:

@@ -23,11 +23,10 @@ import discord
 from discord.ext import commands
 
 from bot.client.interactions import mention, pings
-from bot.client.once import post_once, with_custom_id
+from bot.client.once import post_claimed, with_custom_id
 from bot.db.models import Pair, VoiceSession
 from bot.db.repositories.pairs import ACTIVE
 from bot.i18n import t
-from bot.services.claims import Refused
 from bot.services.voice_sessions import OFFERED, offer_key, together_minutes
 from cogs.pair_channels.channels import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD, pair_channel
 from cogs.voice.offer import VOICE_ID, offer_view
@@ -143,19 +142,17 @@ class VoiceCheckins(commands.Cog):
         locale = self.bot.pair_locale(guild, pair)
         minutes = together_minutes(row)
         text = t("voice.offer.text", locale, count=minutes, a=mention(pair.member_a_id), b=mention(pair.member_b_id))
-        async with self.bot.claims.run("voice-offer") as run:
-            claim = await run.acquire(guild.id, offer_key(row.id))
-            if isinstance(claim, Refused):
-                return
-            await post_once(
-                run,
-                claim,
-                channel,
-                lambda nonce: channel.send(
-                    text, view=offer_view(row.id, locale), allowed_mentions=pings(*pair.members()), nonce=nonce
-                ),
-                matches=with_custom_id(VOICE_ID.format(voice_id=row.id, action="")),
-            )
+        await post_claimed(
+            self.bot.claims,
+            guild.id,
+            "voice-offer",
+            offer_key(row.id),
+            channel,
+            lambda nonce: channel.send(
+                text, view=offer_view(row.id, locale), allowed_mentions=pings(*pair.members()), nonce=nonce
+            ),
+            matches=with_custom_id(VOICE_ID.format(voice_id=row.id, action="")),
+        )
 
     # --- the pairs' voice channels ----------------------------------------------------------------
 
