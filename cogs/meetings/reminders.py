@@ -26,6 +26,7 @@ from bot.services.first_meetings import first_meeting_reminder_key
 from bot.services.slots import as_weekly, slot_key
 from bot.services.weekly import PAUSED_WEEK, SKIPPED, nudge_key, week_start_for
 from cogs.meetings.render import slot_invite_file, when, where
+from cogs.meetings.slot import close_proposal
 from cogs.pair.weekly import skill_labels, topic_name
 from cogs.pair_channels.channels import pair_channel
 
@@ -80,14 +81,8 @@ async def expire_proposals(bot: Binome, guild: discord.Guild, now: datetime) -> 
             continue  # decided meanwhile, or another process expired it
         pair = await bot.pairs.get(row.pair_id)
         channel = pair_channel(guild, pair) if pair is not None else None
-        if channel is None or row.message_id is None or pair is None:
-            continue
-        try:
-            message = await channel.fetch_message(row.message_id)
-            note = t("meetings.slot.expired", bot.pair_locale(guild, pair))
-            await message.edit(content=f"{message.content}\n{note}", view=None)
-        except discord.HTTPException as exc:
-            log.warning("could not mark the expired proposal %s: %s", row.id, exc)
+        if channel is not None and pair is not None and row.message_id is not None:
+            await close_proposal(channel, row.message_id, t("meetings.slot.expired", bot.pair_locale(guild, pair)))
 
 
 async def remind_slots(bot: Binome, guild: discord.Guild, now: datetime) -> None:

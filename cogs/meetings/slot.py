@@ -150,10 +150,13 @@ async def propose(interaction: discord.Interaction, pair: Pair, slot: WeeklySlot
     if channel is None:
         raise UserError("pair.errors.not_a_pair_channel")
     await interaction.response.defer(ephemeral=True, thinking=True)
+    replaced = await bot.slots.pending(pair.id)
     result = await bot.slots.propose(pair, interaction.user.id, slot, lead)
     if isinstance(result, Refusal):
         raise refusal_error(result, slot, locale_of(interaction))
     locale = bot.pair_locale(guild, pair)
+    if replaced is not None and replaced.message_id is not None:
+        await close_proposal(channel, replaced.message_id, t("meetings.slot.superseded", locale))
     partner = pair.partner_of(interaction.user.id)
     start = next_occurrence(slot, bot.clock.now())
     full, relative = when(start)
@@ -182,6 +185,15 @@ async def propose(interaction: discord.Interaction, pair: Pair, slot: WeeklySlot
     await bot.slots.set_message(result.id, message.id)
     mine = locale_of(interaction)
     await reply(interaction, "\n".join((t("meetings.slot.proposed", mine), local_view(slot, start, slot.zone, mine))))
+
+
+async def close_proposal(channel: discord.TextChannel, message_id: int, note: str) -> None:
+    """A proposal that can no longer be accepted (replaced, expired) says so and loses its buttons."""
+    try:
+        message = await channel.fetch_message(message_id)
+        await message.edit(content=f"{message.content}\n{note}", view=None)
+    except discord.HTTPException as exc:
+        log.warning("could not close the slot proposal %s: %s", message_id, exc)
 
 
 async def post_invite(bot, guild: discord.Guild, pair: Pair, row: PairSlot, *, changed: bool) -> None:

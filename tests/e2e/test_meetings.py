@@ -168,6 +168,23 @@ async def test_a_weekly_slot_agreed_reminded_nudged_updated_across_restarts_down
     late = await forged_click(fake, pending, accept_id, b)
     assert "Ce menu a expiré" in (await late.response()).content
 
+    # "Propose another": B answers A's new proposal with a form (a time Toronto skips is refused first).
+    await slot(fake, guild, a, pair, day=4, time="11:00")
+    [other] = with_text(fake, pair, "le vendredi à 11:00")
+    for values, expected in (
+        ({"day": "dimanche", "time": "02:30"}, "02:30 n'existe pas le 12 mars 2028 dans le fuseau America/Toronto"),
+        ({"day": "jourdi", "time": "09:30"}, "« jourdi » n'est pas un jour"),
+    ):
+        opened = await fake.click(other, component_id(other, ":counter"), b)
+        assert (await opened.response()).type == 9
+        refused = await fake.submit_modal(opened, values, b)
+        assert expected in (await refused.final_message()).content
+    opened = await fake.click(other, component_id(other, ":counter"), b)
+    await opened.response()
+    await (await fake.submit_modal(opened, {"day": "samedi", "time": "9:30", "minutes": "45"}, b)).final_message()
+    assert with_text(fake, pair, "**le samedi à 09:30** (America/Toronto), 45 minutes")
+    assert "remplacé" in fake.message(other.id).content and fake.message(other.id).custom_ids() == []
+
     # The pair ends: the weekly event is cancelled in the calendars (same UID, one SEQUENCE more).
     await unpair(fake, guild, owner, a)
     [cancelled] = await fake.wait_for(lambda: with_text(fake, pair, "est annulé"), description="the cancellation")
