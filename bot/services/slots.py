@@ -244,18 +244,22 @@ class SlotService:
                     )
                 )
             ).all()
-        weeks = [row for row in rows if wanted.get(row.pair_id) == row.week_start and row.posted_at is not None]
-        return [row for row in weeks if not await self.logged_since(row.pair_id, row.week_start, row.posted_at)]
-
-    async def logged_since(self, pair_id: int, week_start: date, since: datetime) -> bool:
-        """Whether the pair logged a session for that week, or any since `since`."""
-        async with self._db.session() as session:
-            count = await session.scalar(
-                select(func.count())
-                .select_from(PairSession)
-                .where(
-                    PairSession.pair_id == pair_id,
-                    (PairSession.week_start == week_start) | (PairSession.created_at >= since),
+            weeks = [row for row in rows if wanted.get(row.pair_id) == row.week_start and row.posted_at is not None]
+            if not weeks:
+                return []
+            logged = (
+                await session.execute(
+                    select(PairSession.pair_id, PairSession.week_start, PairSession.created_at).where(
+                        PairSession.pair_id.in_([row.pair_id for row in weeks]),
+                        (PairSession.week_start.in_({row.week_start for row in weeks}))
+                        | (PairSession.created_at >= min(row.posted_at for row in weeks)),
+                    )
                 )
-            )
-            return bool(count)
+            ).all()
+        by_pair = {row.pair_id: row for row in weeks}
+        news = {
+            pair_id
+            for pair_id, week_start, created_at in logged
+            if week_start == by_pair[pair_id].week_start or created_at >= by_pair[pair_id].posted_at
+        }
+        return [row for row in weeks if row.pair_id not in news]

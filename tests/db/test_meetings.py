@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from bot.db.models import PairSession, PairSlot
 from bot.domain.slots import Refusal, SlotProblem, WeeklySlot
 from bot.services.first_meetings import FirstMeetings, PlanRefusal
+from bot.services.guild_config import GuildConfigs
 from bot.services.pairing import PairService
 from bot.services.slots import AGREED, ENDED_SLOT, EXPIRED, REPLACED, SUPERSEDED, AcceptOutcome, SlotService
 from bot.services.voice_sessions import LOGGED, OFFERED, SHORT, VoiceSessions, together_minutes
@@ -160,3 +161,27 @@ async def test_short_sessions_long_gaps_and_restarts(database, clock):
     assert together_minutes(closable) == 25 and (await voice.close(closable.id, 20)).status == OFFERED
     # Together again after a long downtime: a fresh session starts (the caller opens it).
     assert await voice.resume(GUILD, {pair.id}, start + timedelta(hours=6)) == [pair.id]
+
+
+async def test_the_weeks_to_nudge_after_a_slot_are_posted_unnudged_and_without_news(database, clock):
+    pair = await active_pair(database, clock)
+    weekly, slots = WeeklyService(database, clock), SlotService(database, clock)
+    week = date(2026, 11, 23)
+    row = await weekly.week(pair, week)
+    assert await slots.weeks_to_nudge(GUILD, {pair.id: week}) == [], "not posted yet"
+    await weekly.mark_posted(row.id, 999)
+    assert [w.id for w in await slots.weeks_to_nudge(GUILD, {pair.id: week})] == [row.id]
+    assert await slots.weeks_to_nudge(GUILD, {pair.id: week + timedelta(days=7)}) == [], "another week"
+    config = await GuildConfigs(database, clock).get(GUILD)
+    await weekly.log_session(
+        pair,
+        config,
+        logged_by=pair.member_a_id,
+        held=False,
+        mode=None,
+        minutes=None,
+        led_by=None,
+        session_date=None,
+        note="",
+    )
+    assert await slots.weeks_to_nudge(GUILD, {pair.id: week}) == [], "they logged something: no nudge"
