@@ -35,6 +35,8 @@ def setting_value(name: str, value: Any, locale: str) -> str:
         return t(f"admin.setup.mode_{value}", locale)
     if name == "nudge_weekday":
         return weekday_name(int(value), locale)
+    if isinstance(value, bool):  # a switch (voice check-ins)
+        return t(f"voice.setup.{'on' if value else 'off'}", locale)
     return str(value)
 
 

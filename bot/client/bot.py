@@ -27,10 +27,13 @@ from bot.services.claims import Claims
 from bot.services.community import CommunityServices
 from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
+from bot.services.first_meetings import FirstMeetings
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
+from bot.services.slots import SlotService
+from bot.services.voice_sessions import VoiceRooms, VoiceSessions
 from bot.services.weekly import WeeklyService
 from bot.services.worker import CpuWorker
 from bot.settings import Settings
@@ -52,6 +55,8 @@ def intents() -> discord.Intents:
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.members = True
+    # Voice states (not privileged): check-ins from the time both members of a pair spend together in voice.
+    chosen.voice_states = True
     return chosen
 
 
@@ -81,6 +86,10 @@ class Binome(commands.Bot):
         self.ending = PairEnding(db, clock)
         self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
         self.community = CommunityServices(db, clock)  # skills, exclusions, announcements, progress
+        self.slots = SlotService(db, clock)  # weekly slots, their reminders and invites
+        self.first_meetings = FirstMeetings(db, clock)
+        self.voice_sessions = VoiceSessions(db, clock)  # check-ins from voice presence
+        self.voice_rooms = VoiceRooms(db)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
 

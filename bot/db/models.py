@@ -80,6 +80,9 @@ class GuildSettings(Base):
     cycle_months: Mapped[int] = mapped_column(Integer, default=6)
     # Never pair two members of the same organization (members then give theirs when joining).
     separate_organizations: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Check-ins from voice presence (cogs/voice): off by default; each pair then gets a voice channel too.
+    voice_checkins: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    voice_min_minutes: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -213,6 +216,7 @@ class Pair(Base):
     category_id: Mapped[int | None]
     channel_id: Mapped[int | None]
     kickoff_message_id: Mapped[int | None]
+    voice_channel_id: Mapped[int | None]  # the pair's private voice channel, when the server has voice check-ins
     # Each launch of the pair (the first, then one per channel deleted by hand) is done exactly once:
     # its claim key names this generation.
     launch_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -314,6 +318,73 @@ class Charter(Base):
     panel_message_id: Mapped[int | None]
     pinned_message_id: Mapped[int | None]
     updated_at: Mapped[datetime]
+
+
+class PairSlot(Base):
+    """A weekly slot of a pair: proposed by one member (in their own time zone), then agreed by the other.
+
+    At most one slot of a pair is `agreed` at a time (a newly agreed one `replaced` it) and one is
+    `proposed` (a newer proposal `superseded` it; a week without an answer `expired` it). `sequence` is
+    the calendar invite's SEQUENCE: the pair's invite keeps one UID, each agreed slot updates it.
+    """
+
+    __tablename__ = "pair_slots"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12))  # proposed | agreed | replaced | superseded | expired | ended
+    proposed_by: Mapped[int | None]  # nulled when that member's data is erased
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday, in `timezone`
+    start_time: Mapped[str] = mapped_column(String(5))  # "HH:MM", in `timezone`
+    minutes: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    reminder_minutes: Mapped[int] = mapped_column(Integer, default=60)  # 0: no reminder
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[int | None]  # the proposal's message in the pair channel
+    proposed_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
+class FirstMeeting(Base):
+    """The pair's first meeting as planned from the kickoff: when, and in person (where) or by video."""
+
+    __tablename__ = "first_meetings"
+
+    pair_id: Mapped[int] = mapped_column(
+        SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    guild_id: Mapped[int] = mapped_column(index=True)
+    starts_at: Mapped[datetime]
+    timezone: Mapped[str] = mapped_column(String(64))  # the zone of whoever planned it (the invite's TZID)
+    minutes: Mapped[int] = mapped_column(Integer, default=90)
+    mode: Mapped[str] = mapped_column(String(12))  # in_person | video
+    place: Mapped[str] = mapped_column(Text, default="")
+    planned_by: Mapped[int | None]  # nulled (and `place` blanked) when that member's data is erased
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # the invite's SEQUENCE, one more per replanning
+    planned_at: Mapped[datetime]
+
+
+class VoiceSession(Base):
+    """Both members of a pair together in a voice channel: only the pair, the times and the length.
+
+    Open while they are together (`together_since`) or apart for less than the merge gap (`apart_since`);
+    then closed: long enough, it is offered to the pair ("you met for 35 min, log it?") and becomes a
+    check-in only when a member clicks (`session_id`)."""
+
+    __tablename__ = "voice_sessions"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12))  # open | short | offered | logged
+    started_at: Mapped[datetime]
+    together_since: Mapped[datetime | None]
+    apart_since: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime]  # last moment the bot saw them together (a restart resumes from it)
+    together_seconds: Mapped[int] = mapped_column(Integer, default=0)  # closed intervals only
+    ended_at: Mapped[datetime | None]
+    session_id: Mapped[int | None] = mapped_column(SurrogateKey, ForeignKey("pair_sessions.id", ondelete="SET NULL"))
 
 
 class PairFeedback(Base):

@@ -112,12 +112,3 @@ class PairService:
             pair.status, pair.ended_at, pair.end_reason = ENDED, self._clock.now(), reason
             await repo.bump_priority(session, pair.guild_id, requeue)
             return EndedPair(pair, was_active)
-
-    async def first_meeting_planned(self, pair_id: int) -> bool:
-        """Record that the pair planned its first meeting. False if it was already recorded."""
-        async with self._db.session(lock=True) as session:
-            pair = await session.get(Pair, pair_id, with_for_update=True)
-            if pair is None or pair.first_meeting_planned_at is not None:
-                return False
-            pair.first_meeting_planned_at = self._clock.now()
-            return True

@@ -27,6 +27,15 @@ MAX_CATEGORY_NAME = 90  # Discord allows 100; room is kept for the " 2", " 3" ov
 
 
 def describe_config(config: GuildConfig, locale: str) -> str:
+    return f"{describe_program(config, locale)}\n{describe_voice(config, locale)}"
+
+
+def describe_voice(config: GuildConfig, locale: str) -> str:
+    state = t(f"voice.setup.{'on' if config.voice_checkins else 'off'}", locale)
+    return t("voice.setup.summary", locale, state=state, count=config.voice_min_minutes)
+
+
+def describe_program(config: GuildConfig, locale: str) -> str:
     none = t("admin.setup.unset", locale)
     language = t(f"common.languages.{config.locale}", locale) if config.locale else t("admin.setup.auto", locale)
     return (
@@ -84,6 +93,8 @@ class Admin(
         timezone=cmd("admin.setup.timezone.name"),
         cycle_months=cmd("admin.setup.cycle_months.name"),
         organizations=cmd("admin.setup.organizations.name"),
+        voice_checkins=cmd("admin.setup.voice_checkins.name"),
+        voice_minutes=cmd("admin.setup.voice_minutes.name"),
     )
     @app_commands.describe(
         moderator_role=cmd("admin.setup.moderator_role.description"),
@@ -97,6 +108,8 @@ class Admin(
         timezone=cmd("admin.setup.timezone.description"),
         cycle_months=cmd("admin.setup.cycle_months.description"),
         organizations=cmd("admin.setup.organizations.description"),
+        voice_checkins=cmd("admin.setup.voice_checkins.description"),
+        voice_minutes=cmd("admin.setup.voice_minutes.description"),
     )
     @app_commands.choices(
         archive_mode=[
@@ -126,6 +139,8 @@ class Admin(
         timezone: app_commands.Range[str, 1, 64] | None = None,
         cycle_months: app_commands.Range[int, 1, 24] | None = None,
         organizations: bool | None = None,
+        voice_checkins: bool | None = None,
+        voice_minutes: app_commands.Range[int, 5, 240] | None = None,
     ) -> None:
         """Show the program's settings, or change the ones given."""
         assert interaction.guild_id is not None
@@ -156,6 +171,10 @@ class Admin(
             changes["cycle_months"] = cycle_months
         if organizations is not None:  # keep members of the same organization apart (they give it when joining)
             changes["separate_organizations"] = organizations
+        if voice_checkins is not None:
+            changes["voice_checkins"] = voice_checkins
+        if voice_minutes is not None:
+            changes["voice_min_minutes"] = voice_minutes
         configs = self.bot.guild_configs
         before = await configs.get(interaction.guild_id)
         if changes:

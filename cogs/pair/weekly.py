@@ -14,6 +14,7 @@ from bot.client.ui import GuardedItem
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
 from bot.services.weekly import PAUSED_WEEK, SKIPPED, SwapOutcome, week_start_for
+from cogs.meetings.render import weekly_line
 from cogs.pair import checkins
 from cogs.pair.context import pair_by_id
 from cogs.pair_channels.channels import pair_channel
@@ -36,7 +37,9 @@ def topic_name(topic: str | None, labels: dict[str, str], locale: str) -> str:
     return t("weekly.message.free_topic", locale) if topic is None else labels.get(topic, topic)
 
 
-def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple[str, discord.ui.View]:
+def weekly_message(
+    week: PairWeek, labels: dict[str, str], locale: str, slot_line: str | None = None
+) -> tuple[str, discord.ui.View]:
     content = t(
         "weekly.message.text",
         locale,
@@ -45,6 +48,8 @@ def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple
         learner=mention(week.learner_id),
         topic=topic_name(week.topic, labels, locale),
     )
+    if slot_line:  # the pair's weekly slot (cogs.meetings), in each reader's zone
+        content = f"{content}\n{slot_line}"
     view = discord.ui.View(timeout=None)
     for action, style in (
         ("log", discord.ButtonStyle.primary),
@@ -93,6 +98,8 @@ async def show_week(interaction: discord.Interaction, pair: Pair) -> None:
     led = await bot.weekly.sessions_led(pair.id)
     counts = " · ".join(f"{mention(m)} {led.get(m, 0)}" for m in pair.members() if m)
     lines.append(tr(interaction, "weekly.week.sessions_led", counts=counts))
+    config = await bot.guild_configs.get(pair.guild_id)
+    lines.append(weekly_line(await bot.slots.agreed(pair.id), config, week.week_start, locale))
     await reply(interaction, "\n".join(lines))
 
 

@@ -1,5 +1,6 @@
 """The weekly run: each active pair's "this week A mentors B" message, posted exactly once, then the
-silence reports and first-meeting reminders; and the nudges three days later.
+silence reports and first-meeting reminders; and the nudges three days later (for pairs with an
+agreed slot, right after it: cogs.meetings).
 
 `remind-now`, the scheduled run and the catch-up after downtime are one path, `run_week`, which may
 run several times at once (a `remind-now` during the scheduled run, two moderators, two processes on
@@ -41,6 +42,7 @@ from bot.services.weekly import (
     week_key,
     week_start_for,
 )
+from cogs.meetings.render import weekly_lines
 from cogs.pair.weekly import skill_labels, weekly_message
 from cogs.pair_channels import pair_channels
 from cogs.pair_channels.channels import pair_channel
@@ -80,6 +82,7 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
         claims = await run.acquire_many(guild.id, [week_key(entry.week.id) for entry in to_post])
         if to_post:
             labels = await skill_labels(bot, guild.id, locale)
+            slot_lines = await weekly_lines(bot, guild, [entry.pair for entry in to_post], week)
             limit = asyncio.Semaphore(CONCURRENT_POSTS)
 
             async def post(entry: RosterEntry) -> None:
@@ -88,7 +91,7 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
                     _count_refused(report, claim)
                     return
                 async with limit:
-                    await _post_week(bot, run, claim, guild, entry, labels, report)
+                    await _post_week(bot, run, claim, guild, entry, labels, report, slot_lines.get(entry.pair.id))
 
             await asyncio.gather(*(post(entry) for entry in to_post))
         await _report_silent_pairs(bot, run, guild, week)
@@ -117,6 +120,7 @@ async def _post_week(
     entry: RosterEntry,
     labels: dict[str, str],
     report: RunReport,
+    slot_line: str | None = None,
 ) -> None:
     pair, week = entry.pair, entry.week
     channel = pair_channel(guild, pair)
@@ -125,7 +129,7 @@ async def _post_week(
         await run.release(claim)
         report.unsent += 1
         return
-    content, view = weekly_message(week, labels, bot.server_locale(guild))
+    content, view = weekly_message(week, labels, bot.server_locale(guild), slot_line)
 
     async def record(message: discord.Message) -> None:
         await bot.weekly.mark_posted(week.id, message.id)
@@ -216,6 +220,8 @@ async def _tell_unsent(bot: Binome, run: ClaimRun, guild: discord.Guild, week: d
 async def send_nudges(bot: Binome, guild: discord.Guild, week: date, now: datetime) -> None:
     """Three days after the week's message, a pair with no session logged is nudged, once."""
     due = await bot.weekly.nudges_due(guild.id, week, now)
+    slotted = await bot.slots.slotted_pairs(guild.id) if due else set()
+    due = [entry for entry in due if entry.pair.id not in slotted]  # nudged right after their slot instead
     if not due:
         return
     locale = bot.server_locale(guild)

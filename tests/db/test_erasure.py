@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import Base, OnceClaim
+from bot.db.models import Base, FirstMeeting, OnceClaim, VoiceSession
 from bot.domain.announcements import SKIP
 from bot.domain.progress import LedMost, ProgressStage
+from bot.domain.slots import WeeklySlot
 from bot.services.announcements import Announcements, Answered
 from bot.services.audit import Action
 from bot.services.charters import Charters
@@ -24,11 +25,14 @@ from bot.services.claims import Claims
 from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
 from bot.services.exclusions import Added, Exclusions
+from bot.services.first_meetings import FirstMeetings
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.progress import ProgressRatings, Saved, current_cycle
 from bot.services.rounds import MatchingRounds
+from bot.services.slots import SlotService
+from bot.services.voice_sessions import VoiceSessions
 from bot.services.weekly import WeeklyService
 from tests.helpers import BUSINESS_DRAFT, WEB_DRAFT
 
@@ -117,6 +121,16 @@ async def everything_a_member_leaves_behind(database, clock) -> int:
         )
         assert not isinstance(session, Exception) and session.note == note
 
+    # The leaver proposes the weekly slot, plans the first meeting (somewhere personal), meets in voice.
+    slots = SlotService(database, clock)
+    proposal = await slots.propose(pair, LEAVER, WeeklySlot(1, time(18), 60, "Europe/Paris"))
+    await slots.accept(pair, proposal.id, PARTNER)
+    start = clock.now() + timedelta(days=2)
+    await FirstMeetings(database, clock).plan(pair, LEAVER, start, "Europe/Paris", f"12 rue {MARK}")
+    voice = VoiceSessions(database, clock)
+    await voice.together(pair, clock.now())
+    await voice.apart(pair.id, clock.now() + timedelta(minutes=30))
+
     charters = Charters(database, clock)
     await charters.update_frame(pair_id, {"frequency": f"weekly, {MARK}", "ending": f"{MARK}: we talk first"})
     await charters.update_objectives(pair_id, LEAVER, f"learn finance ({MARK})")
@@ -192,6 +206,8 @@ async def test_erasing_a_member_leaves_no_id_and_no_text_of_theirs_in_any_table(
         "round_announcements",
         "announcement_answers",
         "progress_ratings",
+        "pair_slots",
+        "first_meetings",
     }, before
     # ...and exercised every table of the schema but those declared free of member data.
     unexercised = {name for name, count in rows.items() if count == 0} - set(NO_MEMBER_DATA)
@@ -201,6 +217,9 @@ async def test_erasing_a_member_leaves_no_id_and_no_text_of_theirs_in_any_table(
     assert await membership.erase_member(GUILD, LEAVER) is True
     after, _ = await walk(database)
     assert after == {}, f"left behind after erasure: {after}"
+    async with database.session() as session:  # no id to find there: when they met is about them too
+        assert (await session.scalars(select(VoiceSession))).all() == []
+        assert (await session.scalars(select(FirstMeeting))).all() == []
     assert await membership.erase_member(GUILD, LEAVER) is False, "nothing left to erase"
 
     # Only the leaver's part went: the partner's profile, notes, objectives and feedback stay, and the

@@ -108,3 +108,13 @@ async def forged_click(fake, message, custom_id: str, user_id: int):
         message=msg,
     )
     return fake._send(payload, source_message_id=msg.id)
+
+
+async def unpair(fake, guild, owner, member_id: int) -> None:
+    """`/mentoring-admin unpair @member`, confirmed."""
+    command = await fake.slash_command(
+        guild.id, owner.id, "mentoring-admin", subcommand="unpair", options={"member": member_id}, locale="fr"
+    )
+    await command.response()
+    clicked = await fake.click(command, component_id(command, ":confirm"), owner.id)
+    await clicked.wait_for_edit()

@@ -131,8 +131,8 @@ async def test_a_round_creates_private_channels_with_a_kickoff(fake, bot, db):
     channel = fake.channel(pair.channel_id)
     [kickoff] = kickoffs(fake, channel)
     met = component_id(kickoff, ":met")
-    noted = await fake.click(kickoff, met, pair.member_a_id)
-    assert "première rencontre est prévue" in (await noted.response()).content
+    opened = await fake.click(kickoff, met, pair.member_a_id)
+    assert (await opened.response()).type == 9, "it opens the first-meeting form (tests/e2e/test_meetings.py)"
 
 
 async def test_non_moderators_are_refused_server_side(fake, bot):
