@@ -54,14 +54,34 @@ class Silence:
     last_held_week: date | None  # the week of the pair's last session held (None: never)
 
 
+class SkipOutcome(enum.Enum):
+    PROPOSED = "proposed"
+    ALREADY_PROPOSED = "already_proposed"
+    SKIPPED = "skipped"
+    NOTHING_PROPOSED = "nothing_proposed"
+    OWN_PROPOSAL = "own_proposal"
+    WEEK_CLOSED = "week_closed"
+
+
 class LogError(enum.Enum):
     FUTURE_DATE = "future_date"
+    BEFORE_START = "before_start"
     BAD_DATE = "bad_date"
     LEADER_NOT_IN_PAIR = "leader_not_in_pair"
 
 
 def zone_of(config: GuildConfig) -> ZoneInfo:
     return ZoneInfo(config.timezone)
+
+
+def pair_start_date(pair: Pair, config: GuildConfig) -> date:
+    """The day the pair started (its channel opened), in the server's time zone: no session before it."""
+    started = pair.activated_at or pair.created_at
+    return started.astimezone(zone_of(config)).date()
+
+
+def local_today(config: GuildConfig, now: datetime) -> date:
+    return now.astimezone(zone_of(config)).date()
 
 
 def week_start_for(config: GuildConfig, now: datetime) -> date:
@@ -224,14 +244,46 @@ class WeeklyService:
             row.swapped, row.swap_proposed_by = plan.swapped, None
             return SwapOutcome.SWAPPED, row
 
-    async def skip(self, pair: Pair, pair_week_id: int) -> PairWeek | None:
-        """Skip this week (it will not count in the alternation). None if it cannot be skipped."""
+    async def propose_skip(self, pair: Pair, pair_week_id: int, user_id: int) -> tuple[SkipOutcome, PairWeek | None]:
+        """Propose to skip this week: it is skipped once the partner accepts (`accept_skip`). One
+        proposal wins even when both members click at the same moment (in two processes too)."""
+        async with self._db.session() as session:
+            row = await session.get(PairWeek, pair_week_id)
+            if row is None or row.pair_id != pair.id or row.status not in COUNTED:
+                return SkipOutcome.WEEK_CLOSED, row
+            claimed = await session.execute(
+                update(PairWeek)
+                .where(PairWeek.id == row.id, PairWeek.skip_proposed_by.is_(None), PairWeek.status.in_(COUNTED))
+                .values(skip_proposed_by=user_id)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
+                return SkipOutcome.ALREADY_PROPOSED, row
+            row.skip_proposed_by = user_id
+            return SkipOutcome.PROPOSED, row
+
+    async def accept_skip(self, pair: Pair, pair_week_id: int, user_id: int) -> tuple[SkipOutcome, PairWeek | None]:
+        """The partner accepts the skip: the week no longer counts in the alternation."""
         async with self._db.session() as session:
             row = await session.get(PairWeek, pair_week_id, with_for_update=True)
-            if row is None or row.pair_id != pair.id or row.status not in COUNTED:
-                return None
+            if row is None or row.pair_id != pair.id:
+                return SkipOutcome.NOTHING_PROPOSED, row
+            if row.status not in COUNTED:
+                return SkipOutcome.WEEK_CLOSED, row
+            if row.skip_proposed_by is None:
+                return SkipOutcome.NOTHING_PROPOSED, row
+            if row.skip_proposed_by == user_id:
+                return SkipOutcome.OWN_PROPOSAL, row
+            skipped = await session.execute(
+                update(PairWeek)
+                .where(PairWeek.id == row.id, PairWeek.skip_proposed_by.is_not(None), PairWeek.status.in_(COUNTED))
+                .values(status=SKIPPED, swap_proposed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            if skipped.rowcount != 1:  # accepted a moment ago by another click
+                return SkipOutcome.WEEK_CLOSED, row
             row.status, row.swap_proposed_by = SKIPPED, None
-            return row
+            return SkipOutcome.SKIPPED, row
 
     # --- check-ins ----------------------------------------------------------------------------
 
@@ -249,10 +301,12 @@ class WeeklyService:
         note: str,
     ) -> PairSession | LogError:
         now = self._clock.now()
-        today = now.astimezone(zone_of(config)).date()
+        today = local_today(config, now)
         session_date = session_date or today
         if session_date > today:
             return LogError.FUTURE_DATE
+        if session_date < pair_start_date(pair, config):
+            return LogError.BEFORE_START
         if led_by is not None and led_by not in pair.members():
             return LogError.LEADER_NOT_IN_PAIR
         week = week_of(session_date, config.nudge_weekday)
