@@ -46,7 +46,9 @@ def has_handler(interaction: discord.Interaction) -> bool:
     if interaction.type is not discord.InteractionType.component:
         return True
     if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
-        return True
+        # discord.py builds a dynamic item from the message's own component, and silently drops a click
+        # whose custom id is not on the message (a forged or replayed payload).
+        return interaction.message is None or custom_id in custom_ids(interaction.message)
     key = (data.get("component_type"), custom_id)
     message_id = interaction.message.id if interaction.message is not None else None
     return any(
