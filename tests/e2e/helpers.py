@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -81,14 +82,20 @@ async def join(
     return command, submitted
 
 
-async def seed_profiles(database_url: str, guild_id: int, user_ids: list[int]) -> None:
+async def seed_profiles(
+    database_url: str, guild_id: int, user_ids: list[int], *, languages: tuple[str, ...] | None = None
+) -> None:
     """Onboard many members at once, straight through the membership service (alternating web and
-    business profiles), for tests about what happens after onboarding."""
+    business profiles, French-speaking unless `languages` says otherwise), for tests about what
+    happens after onboarding."""
     db = Database(database_url)
     membership = Membership(db, SystemClock())
     try:
         for index, user_id in enumerate(user_ids):
-            outcome = await membership.save(guild_id, user_id, WEB_DRAFT if index % 2 == 0 else BUSINESS_DRAFT)
+            draft = WEB_DRAFT if index % 2 == 0 else BUSINESS_DRAFT
+            if languages is not None:
+                draft = dataclasses.replace(draft, languages=set(languages))
+            outcome = await membership.save(guild_id, user_id, draft)
             assert outcome.saved, outcome.issues
     finally:
         await db.close()
