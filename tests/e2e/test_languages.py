@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.db.models import Pair, PairWeek
 from fake_discord import FakeDiscord
-from tests.e2e.helpers import component_id, eventually, seed_profiles
+from tests.e2e.helpers import component_id, eventually, join, seed_profiles
 
 MONDAY = "2026-11-30T15:00:00+00:00"  # 10:00 in Toronto, the server's zone: after this week's run moment
 
@@ -185,10 +185,20 @@ async def test_on_an_english_server_a_french_pair_gets_french_whoever_clicks(fak
     await fake.wait_for(lambda: fake.message(weekly.id).custom_ids() == [], description="the weekly message closed")
     assert "Cette semaine est passée" in fake.message(weekly.id).content
 
+    # Yvonne edits her profile to English only: the pair keeps French, and both are told how to change it.
+    _, edited = await join(fake, guild.id, yvonne.id, languages=("en",), locale="en-US")
+    answer = (await edited.final_message()).text
+    assert "Your profile is updated" in answer and "Your pair keeps its language (French)" in answer
+    await fake.wait_for(
+        lambda: any("a modifié son profil" in m.content for m in fake.messages(pair.channel_id)),
+        description="the pair told, in French",
+    )
+    assert (await the_pair(db)).locale == "fr"
+
     # The pair changes its language: announced in the new one.
-    changed = await (await pair_command(fake, guild, pair, yvonne, "language", "en-US", language="en")).response()
+    changed = await (await pair_command(fake, guild, pair, xavier, "language", "en-US", language="en")).response()
     assert changed.ephemeral and "English" in changed.content
-    assert "One of you does not have this language" in changed.content
+    assert "One of you does not have this language" in changed.content, "Xavier only speaks French"
     await fake.wait_for(
         lambda: any("set this pair's language: English" in m.content for m in fake.messages(pair.channel_id)),
         description="the change announced in English",
