@@ -20,12 +20,11 @@ from bot.db.repositories.pairs import ACTIVE
 from bot.db.repositories.profiles import PAUSED
 from bot.domain.rotation import WeekPlan, current_week_start, parse_time_of_day, plan_week, run_moment, week_of
 from bot.services.guild_config import GuildConfig
+from bot.services.week_skips import SkipOutcome, WeekSkips
+from bot.services.week_status import COUNTED, PAUSED_WEEK, PLANNED, POSTED, POSTING, SKIPPED, TO_POST
 
-PLANNED, POSTING, POSTED, PAUSED_WEEK, SKIPPED = "planned", "posting", "posted", "paused", "skipped"
-# "posting" is only found in rows written before exactly-once claims (bot.services.claims): such a week's
-# message may have been posted before a crash, so it is looked for before posting.
-TO_POST = (PLANNED, POSTING)
-COUNTED = (PLANNED, POSTING, POSTED)  # weeks that take part in the alternation
+__all__ = ["COUNTED", "PAUSED_WEEK", "PLANNED", "POSTED", "POSTING", "SKIPPED", "TO_POST", "SkipOutcome"]
+
 CATCH_UP_GRACE = timedelta(days=2)  # after longer downtime the week's message would be stale: skip it
 NUDGE_AFTER = timedelta(days=3)
 SILENT_WEEKS_BEFORE_REPORT = 3
@@ -54,15 +53,6 @@ class Silence:
     last_held_week: date | None  # the week of the pair's last session held (None: never)
 
 
-class SkipOutcome(enum.Enum):
-    PROPOSED = "proposed"
-    ALREADY_PROPOSED = "already_proposed"
-    SKIPPED = "skipped"
-    NOTHING_PROPOSED = "nothing_proposed"
-    OWN_PROPOSAL = "own_proposal"
-    WEEK_CLOSED = "week_closed"
-
-
 class LogError(enum.Enum):
     FUTURE_DATE = "future_date"
     BEFORE_START = "before_start"
@@ -88,7 +78,7 @@ def week_start_for(config: GuildConfig, now: datetime) -> date:
     return current_week_start(now, config.nudge_weekday, parse_time_of_day(config.nudge_time), zone_of(config))
 
 
-class WeeklyService:
+class WeeklyService(WeekSkips):
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
@@ -243,47 +233,6 @@ class WeeklyService:
             row.mentor_id, row.learner_id, row.topic = plan.mentor, plan.learner, plan.topic
             row.swapped, row.swap_proposed_by = plan.swapped, None
             return SwapOutcome.SWAPPED, row
-
-    async def propose_skip(self, pair: Pair, pair_week_id: int, user_id: int) -> tuple[SkipOutcome, PairWeek | None]:
-        """Propose to skip this week: it is skipped once the partner accepts (`accept_skip`). One
-        proposal wins even when both members click at the same moment (in two processes too)."""
-        async with self._db.session() as session:
-            row = await session.get(PairWeek, pair_week_id)
-            if row is None or row.pair_id != pair.id or row.status not in COUNTED:
-                return SkipOutcome.WEEK_CLOSED, row
-            claimed = await session.execute(
-                update(PairWeek)
-                .where(PairWeek.id == row.id, PairWeek.skip_proposed_by.is_(None), PairWeek.status.in_(COUNTED))
-                .values(skip_proposed_by=user_id)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:
-                return SkipOutcome.ALREADY_PROPOSED, row
-            row.skip_proposed_by = user_id
-            return SkipOutcome.PROPOSED, row
-
-    async def accept_skip(self, pair: Pair, pair_week_id: int, user_id: int) -> tuple[SkipOutcome, PairWeek | None]:
-        """The partner accepts the skip: the week no longer counts in the alternation."""
-        async with self._db.session() as session:
-            row = await session.get(PairWeek, pair_week_id, with_for_update=True)
-            if row is None or row.pair_id != pair.id:
-                return SkipOutcome.NOTHING_PROPOSED, row
-            if row.status not in COUNTED:
-                return SkipOutcome.WEEK_CLOSED, row
-            if row.skip_proposed_by is None:
-                return SkipOutcome.NOTHING_PROPOSED, row
-            if row.skip_proposed_by == user_id:
-                return SkipOutcome.OWN_PROPOSAL, row
-            skipped = await session.execute(
-                update(PairWeek)
-                .where(PairWeek.id == row.id, PairWeek.skip_proposed_by.is_not(None), PairWeek.status.in_(COUNTED))
-                .values(status=SKIPPED, swap_proposed_by=None)
-                .execution_options(synchronize_session=False)
-            )
-            if skipped.rowcount != 1:  # accepted a moment ago by another click
-                return SkipOutcome.WEEK_CLOSED, row
-            row.status, row.swap_proposed_by = SKIPPED, None
-            return SkipOutcome.SKIPPED, row
 
     # --- check-ins ----------------------------------------------------------------------------
 

@@ -202,6 +202,20 @@ async def propose_skip(interaction: discord.Interaction, pair: Pair, week: PairW
     await reply(interaction, tr(interaction, "weekly.skip.proposed"))
 
 
+async def _proposal_context(
+    interaction: discord.Interaction, week_id: int, missing: str
+) -> tuple[Binome, discord.Guild, Pair]:
+    """The week a swap or skip proposal is about: its pair, checked for the clicker (`missing`: the
+    message key when the week is gone)."""
+    bot = binome(interaction)
+    guild = interaction.guild
+    assert guild is not None
+    week = await bot.weekly.get_week(week_id)
+    if week is None:
+        raise UserError(missing)
+    return bot, guild, await pair_by_id(interaction, week.pair_id)
+
+
 class SwapAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=SWAP_PATTERN):
     def __init__(self, week_id: int) -> None:
         super().__init__(discord.ui.Button(custom_id=f"binome:swap:{week_id}"))
@@ -214,13 +228,7 @@ class SwapAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], t
         return cls(int(match["week_id"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        bot = binome(interaction)
-        guild = interaction.guild
-        assert guild is not None
-        week = await bot.weekly.get_week(self.week_id)
-        if week is None:
-            raise UserError("weekly.swap.nothing_proposed")
-        pair = await pair_by_id(interaction, week.pair_id)
+        bot, guild, pair = await _proposal_context(interaction, self.week_id, "weekly.swap.nothing_proposed")
         outcome, week = await bot.weekly.accept_swap(pair, self.week_id, interaction.user.id)
         if outcome is not SwapOutcome.SWAPPED or week is None:
             raise UserError(f"weekly.swap.{outcome.value}")
@@ -250,13 +258,7 @@ class SkipAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], t
         return cls(int(match["week_id"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        bot = binome(interaction)
-        guild = interaction.guild
-        assert guild is not None
-        week = await bot.weekly.get_week(self.week_id)
-        if week is None:
-            raise UserError("weekly.skip.nothing_proposed")
-        pair = await pair_by_id(interaction, week.pair_id)
+        bot, guild, pair = await _proposal_context(interaction, self.week_id, "weekly.skip.nothing_proposed")
         outcome, week = await bot.weekly.accept_skip(pair, self.week_id, interaction.user.id)
         if outcome is SkipOutcome.WEEK_CLOSED:
             raise UserError("weekly.skip.cannot")

@@ -15,8 +15,7 @@ from bot.client.translator import cmd
 from bot.i18n import t
 from bot.services.languages import LanguageChange
 from cogs.pair.context import pair_here
-from cogs.pair_channels.channels import pair_channel
-from cogs.pair_language.notices import language_name
+from cogs.pair_language.notices import language_name, tell_pair
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -50,18 +49,8 @@ async def language(interaction: discord.Interaction, language: app_commands.Choi
     if change is LanguageChange.UNCHANGED and current == chosen:
         await reply(interaction, tr(interaction, "languages.pair.unchanged", language=language_name(chosen, locale)))
         return
-    channel = pair_channel(guild, pair)
-    if channel is not None:
-        text = t(
-            "languages.pair.changed",
-            chosen,
-            member=mention(interaction.user.id),
-            language=language_name(chosen, chosen),
-        )
-        try:
-            await channel.send(text)  # mentions shown, nobody pinged
-        except discord.HTTPException as exc:
-            log.warning("could not announce the language of pair %s: %s", pair.id, exc)
+    who, name = mention(interaction.user.id), language_name(chosen, chosen)
+    await tell_pair(guild, pair, t("languages.pair.changed", chosen, member=who, language=name))
     lines = [tr(interaction, "languages.pair.done", language=language_name(chosen, locale))]
     speakers = await bot.languages.speakers(guild.id, interaction.user.id)
     if speakers is not None and not speakers.both_speak(chosen):

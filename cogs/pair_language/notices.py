@@ -8,6 +8,7 @@ import logging
 import discord
 
 from bot.client.interactions import binome, mention
+from bot.db.models import Pair
 from bot.i18n import t
 from cogs.pair_channels.channels import pair_channel
 
@@ -16,6 +17,17 @@ log = logging.getLogger(__name__)
 
 def language_name(language: str, locale: str) -> str:
     return t(f"common.languages.{language}", locale)
+
+
+async def tell_pair(guild: discord.Guild, pair: Pair, text: str) -> None:
+    """Best effort: a notice in the pair's channel (mentions shown, nobody pinged)."""
+    channel = pair_channel(guild, pair)
+    if channel is None:
+        return
+    try:
+        await channel.send(text)
+    except discord.HTTPException as exc:
+        log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
 
 
 async def after_profile_edit(interaction: discord.Interaction, locale: str, *, before: frozenset[str]) -> list[str]:
@@ -33,16 +45,8 @@ async def after_profile_edit(interaction: discord.Interaction, locale: str, *, b
     if speakers.both_speak(language):
         return []
     mine = speakers.first if interaction.user.id == pair.member_a_id else speakers.second
-    channel = pair_channel(guild, pair)
-    if channel is not None and language in before and language not in mine:
-        text = t(
-            "languages.pair.no_longer_shared",
-            language,
-            member=mention(interaction.user.id),
-            language=language_name(language, language),
-        )
-        try:
-            await channel.send(text)  # mentions shown, nobody pinged
-        except discord.HTTPException as exc:
-            log.warning("could not tell pair %s about its language: %s", pair.id, exc)
+    if language in before and language not in mine:
+        name = language_name(language, language)
+        who = mention(interaction.user.id)
+        await tell_pair(guild, pair, t("languages.pair.no_longer_shared", language, member=who, language=name))
     return [t("languages.pair.kept", locale, language=language_name(language, locale))]
