@@ -79,6 +79,7 @@ DEFAULT_BOT = int(
     | Perm.MANAGE_CHANNELS
     | Perm.MANAGE_ROLES
     | Perm.MANAGE_MESSAGES
+    | Perm.PIN_MESSAGES
     | Perm.EMBED_LINKS
     | Perm.ATTACH_FILES
     | Perm.READ_MESSAGE_HISTORY

@@ -20,7 +20,8 @@ from bot.client.ui import has_handler
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Pair
-from bot.i18n import supported_locale
+from bot.domain.languages import member_language
+from bot.i18n import SUPPORTED, supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
 from bot.services.claims import Claims
@@ -29,6 +30,7 @@ from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
 from bot.services.first_meetings import FirstMeetings
 from bot.services.guild_config import GuildConfigs
+from bot.services.languages import PairLanguages
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
@@ -90,34 +92,40 @@ class Binome(commands.Bot):
         self.first_meetings = FirstMeetings(db, clock)
         self.voice_sessions = VoiceSessions(db, clock)  # check-ins from voice presence
         self.voice_rooms = VoiceRooms(db)
+        self.languages = PairLanguages(db, clock)  # each pair's language (members' ones: membership.locales)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())
         await self.guild_configs.load_all()
+        await self.membership.locales.load_all()  # member_locale answers from memory
         for extension in discover_extensions():
             await self.load_extension(extension)
             log.info("loaded %s", extension)
         await sync_commands(self)
 
-    def server_locale(self, guild: discord.Guild) -> str:
-        """The language of what everyone in a server reads (pair channels, moderators' messages)."""
-        return self.guild_locale(guild.id, str(guild.preferred_locale))
-
     # --- who reads which language (PRODUCT.md, "Languages"): every public text asks one of these ---
+    # (the rules themselves are pure functions in bot.domain.languages)
 
     def pair_locale(self, guild: discord.Guild, pair: Pair) -> str:
-        """The language of the pair's channel and of the DMs about the pair."""
-        return self.server_locale(guild)
+        """The language of the pair's channel and of the DMs about the pair: the one stored on the pair
+        (decided when it was formed, or chosen by the pair), else the program's."""
+        return supported_locale(pair.locale) or self.moderators_locale(guild)
 
     def member_locale(self, guild: discord.Guild, user_id: int) -> str:
-        """The language of a DM to a member that is not about their pair."""
-        return self.server_locale(guild)
+        """The language of a DM to a member that is not about their pair: among the languages they
+        chose, the one their Discord client uses first; without a profile, the program's."""
+        program = self.moderators_locale(guild)
+        known = self.membership.locales.get(guild.id, user_id)
+        if known is None:
+            return program
+        return member_language(known.languages, supported_locale(known.discord_locale), program, SUPPORTED)
 
     def moderators_locale(self, guild: discord.Guild) -> str:
-        """The language of the moderators' channel and of reports: the program's."""
-        return self.server_locale(guild)
+        """The language of the moderators' channel and of reports: the program's (set in `setup`), else
+        the server's Discord language, else DEFAULT_LOCALE."""
+        return self.guild_locale(guild.id, str(guild.preferred_locale) if guild.preferred_locale else None)
 
     def guild_locale(self, guild_id: int | None, discord_guild_locale: str | None = None) -> str:
         """The language the server configured, else the server's Discord locale, else the default."""

@@ -125,6 +125,9 @@ class MemberProfile(Base):
     bio: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[str] = mapped_column(Text, default="")
     organization: Mapped[str | None] = mapped_column(String(80))  # asked when the server keeps them apart
+    # The Discord locale ("fr", "en-US"...) of the member's last interaction: with `languages`, what
+    # their DMs are written in (`Binome.member_locale`). Erased with the profile.
+    discord_locale: Mapped[str | None] = mapped_column(String(16))
     # Higher goes first in the next matching round (e.g. last round's odd one out).
     queue_priority: Mapped[int] = mapped_column(Integer, default=0)
     joined_at: Mapped[datetime]
@@ -213,6 +216,10 @@ class Pair(Base):
     a_teaches_b: Mapped[list[str]] = mapped_column(JSON, default=list)
     b_teaches_a: Mapped[list[str]] = mapped_column(JSON, default=list)
     same_city: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language of the pair's channel and of the DMs about the pair (`bot.domain.languages.pair_language`),
+    # decided when the pair is formed, changed by the pair (`/pair language`). None: a pair formed before
+    # languages were stored, which reads the program's language.
+    locale: Mapped[str | None] = mapped_column(String(8))
     category_id: Mapped[int | None]
     channel_id: Mapped[int | None]
     kickoff_message_id: Mapped[int | None]
@@ -257,6 +264,7 @@ class PairWeek(Base):
     topic: Mapped[str | None] = mapped_column(String(40))  # a skill key
     swapped: Mapped[bool] = mapped_column(Boolean, default=False)
     swap_proposed_by: Mapped[int | None]
+    skip_proposed_by: Mapped[int | None]  # skipping the week waits for the partner's consent
     message_id: Mapped[int | None]
     posted_at: Mapped[datetime | None]
     nudged_at: Mapped[datetime | None]

@@ -19,6 +19,7 @@ from bot.db.repositories import pairs as repo
 from bot.db.repositories.pairs import PENDING
 from bot.db.repositories.profiles import ACTIVE, get_profile
 from bot.domain.catalogue import normalized
+from bot.domain.languages import pair_language
 from bot.domain.matching import (
     Candidate,
     MatchOptions,
@@ -27,6 +28,7 @@ from bot.domain.matching import (
     check_pair,
     utc_offset_minutes,
 )
+from bot.i18n import FALLBACK, SUPPORTED, supported_locale
 from bot.services.announcements import Announcements, close_for_round
 from bot.services.round_job import proposal_pair, propose
 from bot.services.worker import CpuWorker, InlineWorker
@@ -244,8 +246,13 @@ class MatchingRounds:
         async with self._db.session() as session:
             return await repo.claim_round(session, round_id, CANCELLED, moderator_id, self._clock.now())
 
-    async def confirm(self, round_id: int, moderator_id: int, present: set[int]) -> ConfirmOutcome | None:
-        """Create the proposed pairs that are still possible, exactly once (None: already decided)."""
+    async def confirm(
+        self, round_id: int, moderator_id: int, present: set[int], *, program_locale: str | None = None
+    ) -> ConfirmOutcome | None:
+        """Create the proposed pairs that are still possible, exactly once (None: already decided).
+
+        Each pair gets its language from the two profiles (`pair_language`), preferring `program_locale`
+        (the caller's `Binome.moderators_locale`; by default the language set in `setup`)."""
         async with self._db.session() as session:
             now = self._clock.now()
             # Decided once (a conditional UPDATE, the transaction's first statement), and nobody is paired
@@ -257,6 +264,7 @@ class MatchingRounds:
             round_ = await session.get(MatchRound, round_id)
             assert round_ is not None
             await guilds.lock_guild(session, round_.guild_id, now)
+            program = await _program_locale(session, round_.guild_id, program_locale, now)
             available = await self._available(session, round_.guild_id, present)
             created: list[Pair] = []
             dropped: list[tuple[int, int, tuple[int, ...]]] = []
@@ -268,7 +276,8 @@ class MatchingRounds:
                     dropped.append((a, b, gone))
                     requeue += [m for m in (a, b) if m not in gone]
                     continue
-                created.append(self._new_pair(round_.guild_id, proposed, "round", now, round_id=round_id))
+                locale = pair_language(available[a].languages, available[b].languages, program, SUPPORTED)
+                created.append(self._new_pair(round_.guild_id, proposed, "round", now, locale, round_id=round_id))
                 available.pop(a), available.pop(b)
             odd = [u["user_id"] for u in round_.proposal["unmatched"] if u["reason"] == "odd_one_out"]
             session.add_all(created)
@@ -286,8 +295,9 @@ class MatchingRounds:
             return ConfirmOutcome([p.id for p in created], dropped, odd, announcement.id if announcement else None)
 
     @staticmethod
-    def _new_pair(guild_id: int, proposed: dict, origin: str, now, round_id: int | None = None) -> Pair:
+    def _new_pair(guild_id: int, proposed: dict, origin: str, now, locale: str, round_id: int | None = None) -> Pair:
         return Pair(
+            locale=locale,
             guild_id=guild_id,
             member_a_id=proposed["a"],
             member_b_id=proposed["b"],
@@ -302,40 +312,56 @@ class MatchingRounds:
 
     async def check_manual(self, guild_id: int, a: int, b: int) -> ManualCheck:
         async with self._db.session() as session:
-            return await self._check_manual(session, guild_id, a, b)
+            check, _ = await self._check_manual(session, guild_id, a, b)
+            return check
 
-    async def _check_manual(self, session: AsyncSession, guild_id: int, a: int, b: int) -> ManualCheck:
+    async def _check_manual(
+        self, session: AsyncSession, guild_id: int, a: int, b: int
+    ) -> tuple[ManualCheck, dict[int, MemberProfile]]:
         if a == b:
-            return ManualCheck("same_member")
+            return ManualCheck("same_member"), {}
         profiles = {}
         for user_id in (a, b):
             profile = await get_profile(session, guild_id, user_id)
             if profile is None:
-                return ManualCheck("not_joined")
+                return ManualCheck("not_joined"), {}
             if await repo.open_pair_of(session, guild_id, user_id) is not None:
-                return ManualCheck("already_paired")
+                return ManualCheck("already_paired"), {}
             profiles[user_id] = profile
         past = await repo.past_partners(session, guild_id)
         now = self._clock.now()
         constraints = await self.constraints(session, guild_id)
         # Never against a member's "avoid" (whose, the moderator is not told) or moderators' exclusion.
         if b in constraints.avoid.get(a, ()) or a in constraints.avoid.get(b, ()):
-            return ManualCheck("avoided")
+            return ManualCheck("avoided"), {}
         if frozenset((a, b)) in constraints.excluded_pairs:
-            return ManualCheck("excluded")
+            return ManualCheck("excluded"), {}
         check = check_pair(*(_candidate(profiles[u], past.get(u, set()), now, constraints) for u in (a, b)))
         org_a, org_b = (constraints.organizations.get(u) for u in (a, b))
         same = org_a is not None and org_b is not None and normalized(org_a) == normalized(org_b)
-        return ManualCheck(None, check, ("same_organization",) if same else ())
+        return ManualCheck(None, check, ("same_organization",) if same else ()), profiles
 
-    async def create_manual(self, guild_id: int, a: int, b: int) -> Pair | None:
-        """Pair two members by hand (after `check_manual`); None if one got paired meanwhile."""
+    async def create_manual(self, guild_id: int, a: int, b: int, *, program_locale: str | None = None) -> Pair | None:
+        """Pair two members by hand (after `check_manual`); None if one got paired meanwhile. The pair's
+        language is decided as in `confirm` (one both speak; with none shared, still one of theirs)."""
         async with self._db.session() as session:
-            await guilds.lock_guild(session, guild_id, self._clock.now())  # checked and created in one go
-            check = await self._check_manual(session, guild_id, a, b)
+            now = self._clock.now()
+            await guilds.lock_guild(session, guild_id, now)  # checked and created in one go
+            check, profiles = await self._check_manual(session, guild_id, a, b)
             if check.blocker is not None or check.check is None:
                 return None
-            pair = self._new_pair(guild_id, proposal_pair(check.check), "manual", self._clock.now())
+            program = await _program_locale(session, guild_id, program_locale, now)
+            locale = pair_language(profiles[a].languages, profiles[b].languages, program, SUPPORTED)
+            pair = self._new_pair(guild_id, proposal_pair(check.check), "manual", now, locale)
             session.add(pair)
             await session.flush()
             return pair
+
+
+async def _program_locale(session: AsyncSession, guild_id: int, given: str | None, now: datetime) -> str:
+    """The program's language as the caller knows it (with the server's Discord language), else the one
+    set in `setup`, else the default."""
+    if supported_locale(given):
+        return supported_locale(given)  # type: ignore[return-value]
+    settings = await guilds.get_or_create_settings(session, guild_id, now)
+    return supported_locale(settings.locale) or FALLBACK

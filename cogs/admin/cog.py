@@ -11,8 +11,8 @@ from bot.client.checks import moderator_only
 from bot.client.interactions import UserError, locale_of, reply
 from bot.client.moderators import record_action
 from bot.client.translator import cmd
-from bot.domain.timezones import canonical_timezone, is_database_artefact
-from bot.i18n import t
+from bot.domain.timezones import canonical_timezone, common_zones, is_database_artefact, suggest_timezones, zone_label
+from bot.i18n import SUPPORTED, t
 from bot.services.audit import Action
 from bot.services.guild_config import ARCHIVE, DELETE, GuildConfig
 from cogs.admin.pairing_commands import run_match, run_pair, run_unpair
@@ -22,12 +22,15 @@ from cogs.pair import weekly_run
 if TYPE_CHECKING:
     from bot.client.bot import Binome
 
+MAX_CHOICES = 25  # Discord's limit for an autocomplete answer
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_CATEGORY_NAME = 90  # Discord allows 100; room is kept for the " 2", " 3" overflow suffix
 
 
-def describe_config(config: GuildConfig, locale: str) -> str:
-    return f"{describe_program(config, locale)}\n{describe_voice(config, locale)}"
+def describe_config(config: GuildConfig, locale: str, server_language: str) -> str:
+    """`server_language`: the server's Discord language (as we translate it), which the program follows
+    until `setup` sets one."""
+    return f"{describe_program(config, locale, server_language)}\n{describe_voice(config, locale)}"
 
 
 def describe_voice(config: GuildConfig, locale: str) -> str:
@@ -35,9 +38,12 @@ def describe_voice(config: GuildConfig, locale: str) -> str:
     return t("voice.setup.summary", locale, state=state, count=config.voice_min_minutes)
 
 
-def describe_program(config: GuildConfig, locale: str) -> str:
+def describe_program(config: GuildConfig, locale: str, server_language: str) -> str:
     none = t("admin.setup.unset", locale)
-    language = t(f"common.languages.{config.locale}", locale) if config.locale else t("admin.setup.auto", locale)
+    if config.locale:
+        language = t(f"common.languages.{config.locale}", locale)
+    else:
+        language = t("admin.setup.auto", locale, language=t(f"common.languages.{server_language}", locale))
     return (
         t(
             "admin.setup.summary",
@@ -184,8 +190,23 @@ class Admin(
         locale = locale_of(interaction)
         header = t("admin.setup.saved" if changes else "admin.setup.current", locale)
         notes = await reports_note(interaction)
-        await reply(interaction, f"{header}\n{describe_config(config, locale)}\n{notes}")
+        guild = interaction.guild
+        server = self.bot.guild_locale(None, str(guild.preferred_locale) if guild else None)
+        await reply(interaction, f"{header}\n{describe_config(config, locale, server)}\n{notes}")
         await after_setup_reply(interaction, before, config)
+
+    @setup.autocomplete("timezone")
+    async def timezone_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """IANA zones matching a city or an offset as typed; before anything is typed (or for nothing
+        that matches), the server's zone and the common zones of its languages. Pure computation on a
+        few hundred names: answered at once."""
+        now = self.bot.clock.now()
+        config = self.bot.guild_configs.cached(interaction.guild_id) if interaction.guild_id else None
+        program = self.bot.moderators_locale(interaction.guild) if interaction.guild else locale_of(interaction)
+        languages = [program, *(language for language in SUPPORTED if language != program)]
+        common = common_zones(languages, [config.timezone] if config else [], limit=MAX_CHOICES)
+        zones = suggest_timezones(current, now, common, limit=MAX_CHOICES)
+        return [app_commands.Choice(name=zone_label(zone, now), value=zone) for zone in zones]
 
     @app_commands.command(name=cmd("admin.match.name"), description=cmd("admin.match.description"))
     @moderator_only

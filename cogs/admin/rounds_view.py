@@ -129,8 +129,8 @@ def preview_embed(round_: MatchRound, lines: list[str], page: int, locale: str) 
             locale,
             page=page + 1,
             pages=pages,
-            pairs=len(round_.proposal["pairs"]),
-            unmatched=len(round_.proposal["unmatched"]),
+            pairs=t("console.count.pairs", locale, count=len(round_.proposal["pairs"])),
+            unmatched=t("console.count.unmatched", locale, count=len(round_.proposal["unmatched"])),
         )
     )
     return embed
@@ -211,7 +211,9 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
         await reply_key(interaction, key, **params)
         return
     present = {member.id for member in guild.members if not member.bot}
-    outcome = await bot.rounds.confirm(round_.id, interaction.user.id, present)
+    outcome = await bot.rounds.confirm(
+        round_.id, interaction.user.id, present, program_locale=bot.moderators_locale(guild)
+    )
     if outcome is None:
         await reply_key(interaction, "admin.match.already_decided")
         return
@@ -229,7 +231,7 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
 
     await progress(0, len(outcome.pair_ids))
     report = await pair_channels(bot).launcher.launch(guild, outcome.pair_ids, progress)
-    summary = [t("admin.match.done", locale, created=len(report.launched), total=len(outcome.pair_ids))]
+    summary = [t("admin.match.done", locale, created=len(report.launched), count=len(outcome.pair_ids))]
     for a, b, gone in outcome.dropped:
         gone_text = ", ".join(f"<@{m}>" for m in gone)
         summary.append(t("admin.match.dropped", locale, a=f"<@{a}>", b=f"<@{b}>", gone=gone_text))

@@ -15,7 +15,7 @@ from bot.client.ui import ConfirmView
 from bot.db.models import OnceClaim
 from bot.db.repositories.profiles import ACTIVE, PAUSED
 from bot.domain.profiles import ProfileDraft
-from bot.i18n import t
+from bot.i18n import SUPPORTED, t
 from bot.services.claims import Refused
 from cogs.onboarding.join_flow import JoinView
 from cogs.onboarding.leaving import leave_program
@@ -55,10 +55,16 @@ class Onboarding(
             await self._welcome(member)
             await run.done(claim)  # best effort: a welcome Discord refused is not retried
 
+    def _welcome_text(self, guild: discord.Guild, key: str, **params: str) -> str:
+        """The welcome in the program's language (the bot cannot know a newcomer's before they interact),
+        and one line in each other language pointing to `/mentoring join`."""
+        locale = self.bot.moderators_locale(guild)
+        others = [t("onboarding.welcome.other_language", other) for other in SUPPORTED if other != locale]
+        return "\n".join([t(key, locale, guild=guild.name, **params), *others])
+
     async def _welcome(self, member: discord.Member) -> None:
-        locale = self.bot.server_locale(member.guild)
         try:
-            await member.send(t("onboarding.welcome.text", locale, guild=member.guild.name))
+            await member.send(self._welcome_text(member.guild, "onboarding.welcome.text"))
             return
         except discord.Forbidden:
             pass  # DMs closed: fall back to the welcome channel, if the server has one
@@ -67,7 +73,7 @@ class Onboarding(
         if not isinstance(channel, discord.TextChannel):
             log.info("could not welcome %s in guild %s: DMs closed and no welcome channel", member.id, member.guild.id)
             return
-        text = t("onboarding.welcome.in_channel", locale, mention=member.mention, guild=member.guild.name)
+        text = self._welcome_text(member.guild, "onboarding.welcome.in_channel", mention=member.mention)
         try:
             await channel.send(text, allowed_mentions=discord.AllowedMentions(users=[member]))
         except discord.HTTPException as exc:

@@ -1,4 +1,5 @@
-"""The two-step `/mentoring join` form: menus (skills, languages, in person), then a modal (text).
+"""The `/mentoring join` form: menus (skills, languages, in person), then the time zone (a menu, see
+`timezone_step`), then a modal (text).
 
 Nothing is stored until the modal passes validation: the draft lives in the view meanwhile. A
 catalogue of more than 25 skills (one menu's worth) is chosen in the skill picker instead: menus per
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.client.interactions import reply
+from bot.client.interactions import binome, reply
 from bot.client.ui import OwnedModal, OwnedView, temporary_id
 from bot.domain.profiles import (
     LANGUAGES,
@@ -31,6 +32,8 @@ from bot.services.membership import Membership
 from cogs.catalogue.render import skill_side
 from cogs.onboarding.organization import organization_button
 from cogs.onboarding.skill_picker import SkillPicker, chosen_summary
+from cogs.onboarding.timezone_step import TimezoneStep, join_zones
+from cogs.pair_language.notices import after_profile_edit
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,6 +53,7 @@ def render_issues(issues: list[Issue], locale: str, skill_name: Callable[[str], 
                 value=issue.values[0] if issue.values else "",
                 field=t(f"onboarding.fields.{issue.field}", locale) if issue.field else "",
                 limit=issue.limit,
+                count=len(issue.values),
             )
         )
     return "\n".join(lines)
@@ -80,6 +84,8 @@ class JoinView(OwnedView):
         self.draft.learns &= {skill.key for skill in self.offered}
         self.is_update = is_update
         self.ask_organization = ask_organization
+        self.step: TimezoneStep | None = None
+        self.languages_before = frozenset(draft.languages) if is_update else frozenset()
         self._build()
 
     def reopened(self) -> JoinView:
@@ -95,6 +101,7 @@ class JoinView(OwnedView):
             ask_organization=self.ask_organization,
         )
         view.message = self.message
+        view.languages_before = self.languages_before  # what the profile had, not the draft's edits
         return view
 
     def content(self) -> str:
@@ -231,25 +238,47 @@ class JoinView(OwnedView):
         if issues:
             await reply(interaction, render_issues(issues, self.locale, self.skill_name))
             return
-        await interaction.response.send_modal(ProfileModal(self))
+        # The time-zone step takes over the message (its menu opens the form).
+        bot = binome(interaction)
+        config = await bot.guild_configs.get(self.guild_id)
+        program = bot.moderators_locale(interaction.guild) if interaction.guild else self.locale
+        zones = join_zones(program, [self.draft.timezone, config.timezone])
+
+        async def open_form(form_interaction: discord.Interaction, ask_zone: bool) -> None:
+            await form_interaction.response.send_modal(ProfileModal(self, with_timezone=ask_zone))
+
+        self.stop()
+        self.step = TimezoneStep(
+            self.owner_id, self.locale, self.draft, zones, bot.clock.now(), open_form, timeout=self.timeout
+        )
+        self.step.message = self.message
+        await interaction.response.edit_message(content=t("onboarding.timezone.intro", self.locale), view=self.step)
 
     async def on_cancel(self, interaction: discord.Interaction) -> None:
         self.stop()
         await interaction.response.edit_message(content=t("onboarding.join.cancelled", self.locale), view=None)
 
     async def finish(self, interaction: discord.Interaction) -> None:
-        outcome = await self.membership.save(self.guild_id, self.owner_id, self.draft)
+        outcome = await self.membership.save(
+            self.guild_id, self.owner_id, self.draft, discord_locale=str(interaction.locale)
+        )
         if not outcome.saved:
             # The menus stay open: the member fixes the text and presses Continue again.
             await reply(interaction, render_issues(outcome.issues, self.locale, self.skill_name))
             return
         self.stop()
+        if self.step is not None:
+            self.step.stop()
         key = "onboarding.join.saved_new" if outcome.created else "onboarding.join.saved_updated"
-        await interaction.response.edit_message(content=t(key, self.locale), view=None)
+        lines = [t(key, self.locale)]
+        if not outcome.created:  # their pair's language may no longer be one both speak
+            lines += await after_profile_edit(interaction, self.locale, before=self.languages_before)
+        await interaction.response.edit_message(content="\n".join(lines), view=None)
 
 
 class ProfileModal(OwnedModal):
-    def __init__(self, view: JoinView) -> None:
+    def __init__(self, view: JoinView, *, with_timezone: bool = True) -> None:
+        """`with_timezone`: the zone is typed here ("Other…" in the time-zone menu), else it was picked."""
         loc, draft = view.locale, view.draft
         # Modal custom ids must be unique per open modal: discord.py keys open modals by it.
         super().__init__(
@@ -270,7 +299,9 @@ class ProfileModal(OwnedModal):
             self.add_item(text)
             return text
 
-        self.timezone = field("timezone", draft.timezone, MAX_TIMEZONE, placeholder="Europe/Paris")
+        self.timezone = (
+            field("timezone", draft.timezone, MAX_TIMEZONE, placeholder="Europe/Paris") if with_timezone else None
+        )
         self.city = field("city", draft.city, MAX_CITY, required=False)
         self.availability = field(
             "availability",
@@ -294,7 +325,8 @@ class ProfileModal(OwnedModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         draft = self.join_view.draft
-        draft.timezone = self.timezone.value
+        if self.timezone is not None:
+            draft.timezone = self.timezone.value
         draft.city = self.city.value
         draft.availability = self.availability.value
         draft.bio = self.bio.value

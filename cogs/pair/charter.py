@@ -122,7 +122,7 @@ async def refresh_panel(
         charter = await service.get(pair.id) or await service.get_or_create(pair.id)  # the latest state
         if charter.panel_message_id is None and not repost:
             return None
-        locale = bot.server_locale(guild)
+        locale = bot.pair_locale(guild, pair)
         embed = panel_embed(charter, pair, names_in(guild, locale), locale)
         view = panel_view(pair.id, locale)
         if charter.panel_message_id is not None and not repost:
@@ -163,7 +163,7 @@ async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
         return "charter.sign.changed_meanwhile"
     if channel is None:
         return "charter.sign.not_posted"
-    locale = bot.server_locale(guild)
+    locale = bot.pair_locale(guild, pair)
     members = [m for m in pair.members() if m]
     embed = signed_embed(charter, pair, names_in(guild, locale), locale)
     # Each member then rates where they stand on their objectives and the shared goal (issue 11).
@@ -272,7 +272,7 @@ async def save_form(pair_id: int, action: str, interaction: discord.Interaction,
             pair,
             "charter.signatures_cleared",
             member=mention(interaction.user.id),
-            part=t(f"charter.buttons.{action}", bot.server_locale(guild)),
+            part=t(f"charter.buttons.{action}", bot.pair_locale(guild, pair)),
         )
     await reply(interaction, text)
 
@@ -282,7 +282,7 @@ async def _tell_pair(bot: Binome, guild: discord.Guild, pair: Pair, key: str, **
     if channel is None:
         return
     try:
-        await channel.send(t(key, bot.server_locale(guild), **params))  # mentions shown, nobody pinged
+        await channel.send(t(key, bot.pair_locale(guild, pair), **params))  # mentions shown, nobody pinged
     except discord.HTTPException as exc:
         log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
 
@@ -334,7 +334,7 @@ async def show_or_update_goal(
     guild = interaction.guild
     assert guild is not None and edit.charter is not None
     await _refresh_quietly(bot, guild, pair)
-    locale = bot.server_locale(guild)
+    locale = bot.pair_locale(guild, pair)
     await reply(
         interaction,
         t("charter.goal.updated", locale, member=mention(interaction.user.id)),

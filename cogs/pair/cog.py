@@ -79,7 +79,7 @@ class PairCommands(commands.GroupCog, group_name=cmd("pair.name"), group_descrip
         mode: app_commands.Choice[str] | None = None,
         minutes: app_commands.Range[int, 5, 600] | None = None,
         led_by: discord.Member | None = None,
-        date: app_commands.Range[str, 8, 10] | None = None,
+        date: app_commands.Range[str, 1, 40] | None = None,
         note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
     ) -> None:
         pair = await pair_here(interaction)
@@ -93,6 +93,10 @@ class PairCommands(commands.GroupCog, group_name=cmd("pair.name"), group_descrip
             date_text=date,
             note=note or "",
         )
+
+    @log.autocomplete("date")
+    async def log_date(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await checkins.date_choices(interaction, current)
 
     @app_commands.command(name=cmd("pair.slot.name"), description=cmd("pair.slot.description"))
     @app_commands.rename(

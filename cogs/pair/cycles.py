@@ -28,6 +28,7 @@ from bot.client.ui import GuardedItem
 from bot.domain.cycles import Stage, cycle_key, cycle_moments
 from bot.domain.progress import ProgressStage
 from bot.i18n import t
+from bot.i18n.dates import discord_timestamp
 from bot.services.claims import Claim, ClaimRun, Refused
 from bot.services.ending import Continuation, DuePrompt
 from cogs.pair import charter
@@ -46,7 +47,8 @@ CYCLE_PATTERN = r"binome:cycle:(?P<pair_id>\d+):(?P<cycle>\d+):(?P<stage>mid|end
 
 
 def _date(moment: datetime) -> str:
-    return moment.date().isoformat()
+    """A cycle's start or end, shown by each reader's client in their own zone and language."""
+    return discord_timestamp(moment, "D")
 
 
 def prompt_message(due: DuePrompt, locale: str) -> tuple[str, discord.ui.View]:
@@ -91,7 +93,7 @@ async def post_prompt(bot: Binome, run: ClaimRun, claim: Claim, guild: discord.G
     if channel is None:
         await run.release(claim)  # being recreated by the pair-channel cog; the check-in waits for it
         return False
-    content, view = prompt_message(due, bot.server_locale(guild))
+    content, view = prompt_message(due, bot.pair_locale(guild, pair))
     prefix = CYCLE_ID.format(pair_id=pair.id, cycle=cycle_key(due.start), stage=due.stage.value, action="")
 
     async def record(_: discord.Message) -> None:
@@ -182,7 +184,7 @@ class CycleButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
             raise UserError("pair.errors.pair_not_active")
         if outcome is Continuation.STALE or start is None:
             raise UserError("ending.cycle.stale")
-        locale = bot.server_locale(guild)
+        locale = bot.pair_locale(guild, pair)
         end = _date(cycle_moments(start, months).end)
         key = "ending.cycle.new_cycle" if outcome is Continuation.NEW_CYCLE else "ending.cycle.continue_mid"
         text = t(key, locale, member=mention(interaction.user.id), months=months, end=end)

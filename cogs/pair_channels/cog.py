@@ -103,7 +103,7 @@ class PairChannels(commands.Cog):
         if ended is None:
             return False  # already ended by someone else
         config = await self.bot.guild_configs.get(guild.id)
-        locale = self.bot.server_locale(guild)
+        locale = self.bot.pair_locale(guild, pair)
         channel = pair_channel(guild, pair)
         if channel is not None:
             if partner is not None:

@@ -91,7 +91,7 @@ async def everything_a_member_leaves_behind(database, clock) -> int:
         objectives=f"{MARK} goals",
         organization=f"{MARK} Inc.",
     )
-    assert (await membership.save(GUILD, LEAVER, leaver)).saved
+    assert (await membership.save(GUILD, LEAVER, leaver, discord_locale="en-US")).saved
     assert (await membership.save(GUILD, PARTNER, dataclasses.replace(BUSINESS_DRAFT, bio="the partner's bio"))).saved
     rounds = MatchingRounds(database, clock)
     # The leaver is also a moderator: they open and confirm the round that pairs them.
@@ -104,8 +104,9 @@ async def everything_a_member_leaves_behind(database, clock) -> int:
 
     weekly = WeeklyService(database, clock)
     await weekly.begin_run(GUILD, WEEK)
-    await weekly.week(pair, WEEK)
+    week = await weekly.week(pair, WEEK)
     await weekly.propose_swap(pair, WEEK, LEAVER)
+    await weekly.propose_skip(pair, week.id, LEAVER)
     config = await GuildConfigs(database, clock).get(GUILD)
     for author, note in ((LEAVER, f"what {MARK} noted"), (PARTNER, "what the partner noted")):
         session = await weekly.log_session(

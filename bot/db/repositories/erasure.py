@@ -65,7 +65,7 @@ async def erase_member(session: AsyncSession, guild_id: int, user_id: int, now: 
     found |= notes.rowcount > 0
     for model, columns in (
         (Pair, (Pair.end_proposed_by,)),
-        (PairWeek, (PairWeek.mentor_id, PairWeek.learner_id, PairWeek.swap_proposed_by)),
+        (PairWeek, (PairWeek.mentor_id, PairWeek.learner_id, PairWeek.swap_proposed_by, PairWeek.skip_proposed_by)),
         (PairSession, (PairSession.led_by, PairSession.logged_by)),
         (PairSlot, (PairSlot.proposed_by,)),
         (MatchRound, (MatchRound.created_by, MatchRound.decided_by)),

@@ -100,6 +100,7 @@ def export_profile(profile: MemberProfile) -> dict:
         "skills_to_teach": profile.skill_keys("teach"),
         "skills_to_learn": profile.skill_keys("learn"),
         "languages": list(profile.languages),
+        "discord_locale": profile.discord_locale,
         "timezone": profile.timezone,
         "city": profile.city,
         "in_person_first_meeting": profile.in_person_ok,
