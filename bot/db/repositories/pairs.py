@@ -6,7 +6,17 @@ from datetime import date, datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Charter, MatchRound, MemberProfile, Pair, PairFeedback, PairSession, PairWeek
+from bot.db.models import (
+    Charter,
+    FirstMeeting,
+    MatchRound,
+    MemberProfile,
+    Pair,
+    PairFeedback,
+    PairSession,
+    PairSlot,
+    PairWeek,
+)
 
 # Launch states, in order; then the pair runs until it ends.
 PENDING = "pending"
@@ -44,15 +54,6 @@ async def past_partners(session: AsyncSession, guild_id: int) -> dict[int, set[i
             partners.setdefault(a, set()).add(b)
             partners.setdefault(b, set()).add(a)
     return partners
-
-
-async def locked_pair(session: AsyncSession, pair_id: int) -> Pair | None:
-    """The pair, locked until the transaction ends, read after the lock (on both backends). PostgreSQL
-    locks the row (FOR UPDATE); SQLite ignores FOR UPDATE and reads outside a transaction until the
-    first write, so a write comes first: it takes the database's write lock, and what is read next is
-    the latest state (two connections deciding on one pair then decide one after the other)."""
-    await session.execute(update(Pair).where(Pair.id == pair_id).values(id=Pair.id))
-    return await session.get(Pair, pair_id, with_for_update=True, populate_existing=True)
 
 
 async def pair_by_channel(session: AsyncSession, channel_id: int) -> Pair | None:
@@ -104,6 +105,8 @@ async def export_member_pairs(session: AsyncSession, guild_id: int, user_id: int
             await session.scalars(select(PairSession).where(PairSession.pair_id == pair.id).order_by(PairSession.id))
         ).all()
         charter = await session.get(Charter, pair.id)
+        first_meeting = await session.get(FirstMeeting, pair.id)
+        slots = (await session.scalars(select(PairSlot).where(PairSlot.pair_id == pair.id).order_by(PairSlot.id))).all()
         feedback = (
             await session.scalars(
                 select(PairFeedback).where(PairFeedback.pair_id == pair.id, PairFeedback.user_id == user_id)
@@ -151,6 +154,26 @@ async def export_member_pairs(session: AsyncSession, guild_id: int, user_id: int
                     "you_signed_at": _iso(charter.signed_a_at if is_a else charter.signed_b_at),
                 },
                 "your_rating": None if feedback is None else {"rating": feedback.rating, "comment": feedback.comment},
+                "weekly_slots": [
+                    {
+                        "status": s.status,
+                        "proposed_by_you": s.proposed_by == user_id,
+                        "weekday": s.weekday,
+                        "time": s.start_time,
+                        "minutes": s.minutes,
+                        "timezone": s.timezone,
+                        "proposed_at": _iso(s.proposed_at),
+                    }
+                    for s in slots
+                ],
+                "first_meeting": None
+                if first_meeting is None
+                else {
+                    "starts_at": _iso(first_meeting.starts_at),
+                    "mode": first_meeting.mode,
+                    "place": first_meeting.place,
+                    "planned_by_you": first_meeting.planned_by == user_id,
+                },
             }
         )
     return exported

@@ -1,7 +1,7 @@
 """shards across processes: shard leases and identify buckets
 
 Revision ID: 0010
-Revises: 0006 (0009 once issues 9-12 are merged: the lead re-chains)
+Revises: 0009
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0006"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
