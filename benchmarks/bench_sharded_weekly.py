@@ -26,21 +26,44 @@ import re
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_weekly import BEFORE_RUN, GLOBAL_PER_SECOND, active_pairs, time_the_run, weekly_messages
+from benchmarks.bench_weekly import BEFORE_RUN, GLOBAL_PER_SECOND, RUN_MOMENT, weekly_messages
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_engine
+from bot.db.models import Pair
 from bot.settings import normalise_database_url
 from fake_discord import FakeDiscord
 from tests.conftest import reset_postgres
 from tests.e2e.bot_process import BotProcess
 
 WEEKLY_RUN = re.compile(r"^(\S+ \S+) INFO +cogs\.pair\.weekly_run: weekly run \S+ for guild (\d+)", re.M)
+
+
+def active_pairs(guild_id: int, members: list[int], channels: list[int]) -> list[Pair]:
+    """A pair per channel, active for a week: members two by two, the kickoff long done."""
+    activated = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    return [
+        Pair(
+            guild_id=guild_id,
+            member_a_id=members[2 * index],
+            member_b_id=members[2 * index + 1],
+            status="active",
+            origin="round",
+            a_teaches_b=["seo", "social-media"],
+            b_teaches_a=["finance", "sales"],
+            same_city=True,
+            channel_id=channel_id,
+            created_at=activated,
+            activated_at=activated,
+            first_meeting_planned_at=activated,
+        )
+        for index, channel_id in enumerate(channels)
+    ]
 
 
 async def seed(database_url: str, guilds: list[tuple[int, list[int], list[int]]]) -> None:
@@ -50,6 +73,21 @@ async def seed(database_url: str, guilds: list[tuple[int, list[int], list[int]]]
         for guild_id, members, channels in guilds:
             session.add_all(active_pairs(guild_id, members, channels))
     await db.close()
+
+
+async def time_the_run(fake: FakeDiscord, bots: list[BotProcess], channels: list[int], *, timeout: float) -> float:
+    """Move every bot's clock to the run moment; seconds until each channel has its weekly message."""
+    started = time.monotonic()
+    for bot in bots:
+        bot.set_time(RUN_MOMENT)
+    await fake.wait_for(
+        lambda: sum(weekly_messages(fake, c) for c in channels) >= len(channels),
+        timeout=timeout,
+        description="every weekly message",
+    )
+    elapsed = time.monotonic() - started
+    await asyncio.sleep(3)  # anything posted twice would show up now
+    return elapsed
 
 
 def last_run_line(process: BotProcess) -> float | None:

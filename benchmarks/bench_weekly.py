@@ -34,52 +34,33 @@ BEFORE_RUN = "2026-11-30T13:59:00+00:00"  # Monday 08:59 in Toronto
 RUN_MOMENT = "2026-11-30T14:00:00+00:00"
 
 
-def active_pairs(guild_id: int, members: list[int], channels: list[int]) -> list[Pair]:
-    """A pair per channel, active for a week: members two by two, the kickoff long done."""
-    activated = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
-    return [
-        Pair(
-            guild_id=guild_id,
-            member_a_id=members[2 * index],
-            member_b_id=members[2 * index + 1],
-            status="active",
-            origin="round",
-            a_teaches_b=["seo", "social-media"],
-            b_teaches_a=["finance", "sales"],
-            same_city=True,
-            channel_id=channel_id,
-            created_at=activated,
-            activated_at=activated,
-            first_meeting_planned_at=activated,
-        )
-        for index, channel_id in enumerate(channels)
-    ]
-
-
 async def seed_pairs(database_url: str, guild_id: int, members: list[int], channels: list[int]) -> None:
     db = Database(database_url)
+    activated = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
     async with db.session() as session:
-        session.add_all(active_pairs(guild_id, members, channels))
+        for index, channel_id in enumerate(channels):
+            a, b = members[2 * index], members[2 * index + 1]
+            session.add(
+                Pair(
+                    guild_id=guild_id,
+                    member_a_id=a,
+                    member_b_id=b,
+                    status="active",
+                    origin="round",
+                    a_teaches_b=["seo", "social-media"],
+                    b_teaches_a=["finance", "sales"],
+                    same_city=True,
+                    channel_id=channel_id,
+                    created_at=activated,
+                    activated_at=activated,
+                    first_meeting_planned_at=activated,
+                )
+            )
     await db.close()
 
 
 def weekly_messages(fake: FakeDiscord, channel_id: int) -> int:
     return sum(1 for m in fake.messages(channel_id) if any(":skip" in c for c in m.custom_ids()))
-
-
-async def time_the_run(fake: FakeDiscord, bots: list[BotProcess], channels: list[int], *, timeout: float) -> float:
-    """Move every bot's clock to the run moment; seconds until each channel has its weekly message."""
-    started = time.monotonic()
-    for bot in bots:
-        bot.set_time(RUN_MOMENT)
-    await fake.wait_for(
-        lambda: sum(weekly_messages(fake, c) for c in channels) >= len(channels),
-        timeout=timeout,
-        description="every weekly message",
-    )
-    elapsed = time.monotonic() - started
-    await asyncio.sleep(3)  # anything posted twice would show up now
-    return elapsed
 
 
 async def main(pairs: int, guilds: int) -> None:
@@ -102,7 +83,15 @@ async def main(pairs: int, guilds: int) -> None:
             await bot.start(timeout=60)
             try:
                 first_request = len(fake.requests)
-                elapsed = await time_the_run(fake, [bot], all_channels, timeout=600)
+                started = time.monotonic()
+                bot.set_time(RUN_MOMENT)
+                await fake.wait_for(
+                    lambda: sum(weekly_messages(fake, c) for c in all_channels) >= len(all_channels),
+                    timeout=600,
+                    description="every weekly message",
+                )
+                elapsed = time.monotonic() - started
+                await asyncio.sleep(2)  # anything posted twice would show up now
             finally:
                 await bot.stop()
             counts = [weekly_messages(fake, c) for c in all_channels]
