@@ -95,8 +95,9 @@ async def match(fake: FakeDiscord, guild, owner, general, expected: int) -> None
     command = await fake.slash_command(guild.id, owner.id, "mentoring-admin", subcommand="match", channel_id=general.id)
     message = await command.final_message(timeout=20)
     await fake.click(message, component_id(message, ":confirm:0"), owner.id)
+    done = f"{expected}/{expected} pair created" if expected == 1 else f"{expected}/{expected} pairs created"
     await fake.wait_for(
-        lambda: f"{expected}/{expected} pair(s) created" in fake.message(message.id).text,
+        lambda: done in fake.message(message.id).text,
         timeout=40,
         description=f"{expected} pairs created in {guild.name}",
     )
