@@ -60,6 +60,18 @@ def _positive_float(name: str, raw: str | None, default: float) -> float:
     return value
 
 
+def _rate(name: str, raw: str | None, default: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number of requests per second, got {raw!r}") from exc
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 (no pacing) or more, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     discord_token: Secret = field(default_factory=lambda: Secret(""))
@@ -77,6 +89,10 @@ class Settings:
     # How long a run holds what it claimed (a week's message, a kickoff...) without renewing it: after
     # a crash, another run takes the work over once this has passed. Tests shorten it.
     claim_lease_seconds: float = 120.0
+    # Requests per second this process sends to Discord's API (interactions excluded), paced before
+    # sending (`bot.client.pacing`). Discord's global limit is 50 per bot token: processes sharing a
+    # token split it. 0: no pacing (discord.py only reacts to 429s).
+    global_rate: int = 50
 
     @classmethod
     def from_env(cls, env_file: Path | None = PROJECT_ROOT / ".env") -> Settings:
@@ -101,4 +117,5 @@ class Settings:
             claim_lease_seconds=_positive_float(
                 "BINOME_CLAIM_LEASE_SECONDS", env.get("BINOME_CLAIM_LEASE_SECONDS"), 120.0
             ),
+            global_rate=_rate("DISCORD_GLOBAL_RATE", env.get("DISCORD_GLOBAL_RATE"), 50),
         )

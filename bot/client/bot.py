@@ -15,6 +15,7 @@ import cogs
 from bot.client.command_sync import sync_commands
 from bot.client.errors import BinomeTree
 from bot.client.interactions import reply_key
+from bot.client.pacing import GlobalPacer, pacing_trace
 from bot.client.translator import CatalogueTranslator
 from bot.client.ui import has_handler
 from bot.clock import Clock
@@ -56,12 +57,15 @@ def intents() -> discord.Intents:
 
 class Binome(commands.Bot):
     def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
+        # Requests to Discord wait for a slot under the global limit before they are sent (not after a 429).
+        self.pacer = GlobalPacer(settings.global_rate) if settings.global_rate else None
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands: everything is a slash command
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=BinomeTree,
             help_command=None,
+            http_trace=pacing_trace(self.pacer, lambda: self.application_id) if self.pacer else None,
         )
         self.settings = settings
         self.db = db
@@ -121,6 +125,8 @@ class Binome(commands.Bot):
         log.info("Binôme ready as %s in %d guild(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
+        if self.pacer is not None:
+            log.info("global pacing: %s", self.pacer.stats)
         await self.scheduler.shutdown()
         await self.cpu.shutdown()
         await super().close()
