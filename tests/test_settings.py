@@ -34,3 +34,16 @@ def test_from_env_reads_and_validates(monkeypatch):
     monkeypatch.setenv("DEFAULT_LOCALE", "de")
     with pytest.raises(SettingsError, match="DEFAULT_LOCALE"):
         Settings.from_env(env_file=None)
+
+
+def test_the_global_rate_is_a_budget_of_requests_per_second(monkeypatch):
+    monkeypatch.delenv("DISCORD_GLOBAL_RATE", raising=False)
+    assert Settings.from_env(env_file=None).global_rate == 50, "Discord's global limit per bot token"
+    monkeypatch.setenv("DISCORD_GLOBAL_RATE", "25")  # e.g. two processes sharing one token
+    assert Settings.from_env(env_file=None).global_rate == 25
+    monkeypatch.setenv("DISCORD_GLOBAL_RATE", "0")
+    assert Settings.from_env(env_file=None).global_rate == 0, "no pacing"
+    for wrong in ("-5", "fast", "12.5"):
+        monkeypatch.setenv("DISCORD_GLOBAL_RATE", wrong)
+        with pytest.raises(SettingsError, match="DISCORD_GLOBAL_RATE"):
+            Settings.from_env(env_file=None)

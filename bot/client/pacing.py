@@ -35,7 +35,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -71,6 +71,7 @@ class GlobalPacer:
         per: float = 1.0,
         margin: float = WINDOW_MARGIN_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         if rate < 1:
             raise ValueError("the global rate must be at least one request per window")
@@ -78,6 +79,7 @@ class GlobalPacer:
         self.window = per + margin
         self.stats = PacerStats()
         self._clock = clock
+        self._sleep = sleep
         self._sent: deque[float] = deque(maxlen=rate)  # the last `rate` send instants
         self._paused_until = 0.0
         self._turn = asyncio.Lock()  # FIFO: waiters are served in the order they came
@@ -95,8 +97,8 @@ class GlobalPacer:
         started = self._clock()
         async with self._turn:
             # Waiting for time to pass, not for an event (a pause may extend the wait meanwhile).
-            while (wait := self.delay()) > 0:  # noqa: ASYNC110
-                await asyncio.sleep(wait)
+            while (wait := self.delay()) > 0:
+                await self._sleep(wait)
             now = self._clock()
             self._sent.append(now)
         waited = now - started
