@@ -31,7 +31,7 @@ if __package__ in (None, ""):
 
 from benchmarks.botrun import BenchBot
 from benchmarks.procstat import cpu_seconds, load, median
-from benchmarks.seeding import Community, fresh_database
+from benchmarks.seeding import Community, PostCounter, fresh_database
 from fake_discord import FakeDiscord
 
 GLOBAL_PER_SECOND = 50
@@ -81,14 +81,11 @@ async def one_run(pairs: int, guilds: int, global_rate: int, database: str | Non
             await bot.start(timeout=120)
             try:
                 first_request = len(fake.requests)
+                posted = PostCounter(fake, channels)
                 cpu = cpu_seconds(bot.pid)
                 started = time.monotonic()
                 bot.set_time(RUN_MOMENT)
-                await fake.wait_for(
-                    lambda: sum(weekly_messages(fake, c) for c in channels) >= len(channels),
-                    timeout=600,
-                    description="every weekly message",
-                )
+                await fake.wait_for(lambda: posted() >= len(channels), timeout=600, description="every weekly message")
                 elapsed = time.monotonic() - started
                 bot_cpu = cpu_seconds(bot.pid) - cpu
                 measured_under = load()

@@ -140,3 +140,24 @@ def _pair(guild_id: int, a: int, b: int, channel_id: int) -> dict:
         "activated_at": ACTIVATED,
         "first_meeting_planned_at": ACTIVATED,
     }
+
+
+class PostCounter:
+    """Messages the bot posted in the given channels since it was created, counted incrementally from
+    the fake's request log (cheap enough for `fake.wait_for`, which re-checks on every change)."""
+
+    ROUTE = "POST /channels/{channel_id}/messages"
+
+    def __init__(self, fake: FakeDiscord, channels: list[int]) -> None:
+        self._fake = fake
+        self._paths = {f"/channels/{channel}/messages" for channel in channels}
+        self._seen = len(fake.requests)
+        self.count = 0
+
+    def __call__(self) -> int:
+        requests = self._fake.requests
+        for record in requests[self._seen :]:
+            if record.route == self.ROUTE and record.ok and record.path in self._paths:
+                self.count += 1
+        self._seen = len(requests)
+        return self.count
