@@ -32,7 +32,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.botrun import BenchBot
-from benchmarks.procstat import load, median, percentile
+from benchmarks.procstat import cpu_seconds, load, median, percentile
 from benchmarks.seeding import Community, fresh_database
 from fake_discord import FakeDiscord
 from fake_discord.interactions import MODAL, Interaction
@@ -57,6 +57,7 @@ class Burst:
     missed: int = 0  # refused as too late (10062) or never acknowledged
     deferred: int = 0
     by_kind: Counter = field(default_factory=Counter)
+    bot_cpu: float = 0.0  # seconds of CPU the bot used for the burst
     load: str = ""
 
 
@@ -105,11 +106,12 @@ async def settle(fake: FakeDiscord, interaction: Interaction) -> tuple[float | N
     return ack, time.monotonic() - sent
 
 
-async def burst(driver: Driver, in_flight: int) -> Burst:
+async def burst(driver: Driver, in_flight: int, bot_pid: int) -> Burst:
     kinds = driver.mix(in_flight)
+    cpu = cpu_seconds(bot_pid)
     interactions = [await driver.send(kind) for kind in kinds]  # all at the same instant
     results = await asyncio.gather(*(settle(driver.fake, i) for i in interactions))
-    outcome = Burst(in_flight, load=load())
+    outcome = Burst(in_flight, bot_cpu=cpu_seconds(bot_pid) - cpu, load=load())
     for kind, interaction, (ack, answer) in zip(kinds, interactions, results, strict=True):
         outcome.by_kind[kind] += 1
         if ack is None or ack > DEADLINE:
@@ -145,7 +147,7 @@ async def main(levels: list[int], bursts: int, members: int, database: str | Non
                 for level in levels:
                     results[level] = []
                     for _ in range(bursts):
-                        results[level].append(await burst(driver, level))
+                        results[level].append(await burst(driver, level, bot.pid))
                         await asyncio.sleep(1.0)
             finally:
                 await bot.stop()
@@ -157,7 +159,7 @@ async def main(levels: list[int], bursts: int, members: int, database: str | Non
                 f"  {level:>3} in flight, burst {number}: ack p50 {ms(run.acks, 50)} / p95 {ms(run.acks, 95)} / "
                 f"p99 {ms(run.acks, 99)} / max {ms(run.acks, 100)} ms; answered p50 {ms(run.answers, 50)} / "
                 f"p95 {ms(run.answers, 95)} / p99 {ms(run.answers, 99)} ms; deferred {run.deferred}; "
-                f"missed {run.missed}; {run.load}"
+                f"missed {run.missed}; bot CPU {run.bot_cpu * 1000 / level:.1f} ms each; {run.load}"
             )
         p = {q: median([percentile(r.acks, q) * 1000 for r in runs if r.acks]) for q in (50, 95, 99)}
         a = {q: median([percentile(r.answers, q) * 1000 for r in runs if r.answers]) for q in (50, 95, 99)}

@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.client.acknowledge import Backlog
 from bot.client.command_sync import sync_commands
 from bot.client.errors import BinomeTree
 from bot.client.interactions import reply_key
@@ -85,6 +86,8 @@ class Binome(commands.Bot):
         self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
+        # Interactions received and not acknowledged yet: when several wait, marked commands acknowledge first.
+        self.backlog = Backlog()
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())
@@ -136,6 +139,8 @@ class Binome(commands.Bot):
         # a custom id the bot never made) is answered "expired" instead of failing in the client. Decided
         # here, synchronously, right after discord.py routed it: a view's own callback may stop the view
         # (leaving the store) before any event handler would run.
+        if event_name == "interaction" and args:
+            self.backlog.received(args[0])
         if event_name == "interaction" and args and not has_handler(args[0]):
             interaction: discord.Interaction = args[0]
             custom_id = (interaction.data or {}).get("custom_id")

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client.acknowledge import acknowledged_when_busy
 from bot.client.interactions import locale_of, reply, reply_key, tr
 from bot.client.translator import cmd
 from bot.client.ui import ConfirmView
@@ -74,6 +75,7 @@ class Onboarding(
 
     # --- commands --------------------------------------------------------------------------
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.join.name"), description=cmd("mentoring.join.description"))
     async def join(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
@@ -89,9 +91,10 @@ class Onboarding(
             existing or ProfileDraft(languages={locale}),
             is_update=existing is not None,
         )
-        await interaction.response.send_message(t("onboarding.join.intro", locale), view=view, ephemeral=True)
+        await reply(interaction, t("onboarding.join.intro", locale), view=view)
         view.message = await interaction.original_response()
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.profile.name"), description=cmd("mentoring.profile.description"))
     @app_commands.rename(member=cmd("mentoring.profile.member.name"))
     @app_commands.describe(member=cmd("mentoring.profile.member.description"))
@@ -111,10 +114,12 @@ class Onboarding(
         )
         await reply(interaction, embed=embed)
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.pause.name"), description=cmd("mentoring.pause.description"))
     async def pause(self, interaction: discord.Interaction) -> None:
         await self._set_status(interaction, PAUSED, "pause")
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.resume.name"), description=cmd("mentoring.resume.description"))
     async def resume(self, interaction: discord.Interaction) -> None:
         await self._set_status(interaction, ACTIVE, "resume")
@@ -127,6 +132,7 @@ class Onboarding(
         else:
             await reply_key(interaction, f"onboarding.{action}.{'done' if changed else 'already'}")
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.leave.name"), description=cmd("mentoring.leave.description"))
     async def leave(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
@@ -145,6 +151,7 @@ class Onboarding(
         await reply(interaction, tr(interaction, "onboarding.leave.confirm"), view=view)
         view.message = await interaction.original_response()
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.my_data.name"), description=cmd("mentoring.my_data.description"))
     async def my_data(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
