@@ -67,6 +67,7 @@ async def main(members: int, pairs: int, guilds: int, runs: int, database: str |
             await bot.start(timeout=300)
             try:
                 readings.append(("after start-up", await idle_rss(bot.pid), load()))
+                await bot.inspect("after start-up")
                 print(f"  after start-up: {readings[-1][1]:.0f} MB")
                 for week in range(runs):
                     posted = PostCounter(fake, channels)
@@ -77,6 +78,7 @@ async def main(members: int, pairs: int, guilds: int, runs: int, database: str |
                     )
                     took = time.monotonic() - started
                     readings.append((f"after weekly run {week + 1}", await idle_rss(bot.pid), load()))
+                    await bot.inspect(f"after weekly run {week + 1}")
                     print(f"  after weekly run {week + 1} ({posted.count:,} messages in {took:.0f} s): "
                           f"{readings[-1][1]:.0f} MB")  # fmt: skip
             finally:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.client.interactions import UserError, binome, locale_of, mention, pings, reply, tr
-from bot.client.ui import GuardedItem
+from bot.client.ui import GuardedItem, PersistentButtons
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
 from bot.services.weekly import PAUSED_WEEK, SKIPPED, SwapOutcome, week_start_for
@@ -45,7 +45,7 @@ def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple
         learner=mention(week.learner_id),
         topic=topic_name(week.topic, labels, locale),
     )
-    view = discord.ui.View(timeout=None)
+    view = PersistentButtons()
     for action, style in (
         ("log", discord.ButtonStyle.primary),
         ("swap", discord.ButtonStyle.secondary),
@@ -117,7 +117,7 @@ async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
         topic=topic_name(swapped.topic, await skill_labels(bot, guild.id, locale), locale),
         partner=mention(partner),
     )
-    view = discord.ui.View(timeout=None)
+    view = PersistentButtons()
     view.add_item(
         discord.ui.Button(
             label=t("weekly.swap.button_accept", locale),
