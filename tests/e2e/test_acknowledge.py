@@ -35,7 +35,7 @@ async def test_a_burst_is_acknowledged_once_each_whether_deferred_or_answered(fa
     await seed_profiles(database_url, guild.id, people)
     await bot.start()
     fake.hold_next("POST", "/interactions/*/*/callback", 1.0, times=len(people))
-    burst = [await fake.slash_command(guild.id, user, "mentoring", subcommand="profile", locale="fr") for user in people]
+    burst = [await fake.slash_command(guild.id, user, "mentoring", subcommand="profile") for user in people]
     answers = await asyncio.gather(*(interaction.final_message(timeout=15) for interaction in burst))
     for interaction, answer in zip(burst, answers, strict=True):
         assert interaction.rejected == [], interaction  # one acknowledgement each, none late, none twice
