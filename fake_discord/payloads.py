@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import CATEGORY, DM, Attachment, Channel, Guild, Member, Message, Role, User, walk_components
+from .models import (
+    CATEGORY,
+    DM,
+    VOICE,
+    Attachment,
+    Channel,
+    Guild,
+    Member,
+    Message,
+    Role,
+    User,
+    VoiceState,
+    walk_components,
+)
 
 if TYPE_CHECKING:
     from .state import World
@@ -102,13 +115,42 @@ def channel_json(channel: Channel) -> dict[str, Any]:
         "nsfw": channel.nsfw,
         "flags": 0,
     }
-    if channel.type != CATEGORY:
+    if channel.type == VOICE:
+        # A voice channel has its text chat too (last_message_id, slowmode), no topic.
+        data.update(
+            bitrate=channel.bitrate,
+            user_limit=channel.user_limit,
+            rtc_region=None,
+            video_quality_mode=1,
+            rate_limit_per_user=channel.rate_limit_per_user,
+            last_message_id=str(channel.last_message_id) if channel.last_message_id else None,
+        )
+    elif channel.type != CATEGORY:
         data.update(
             topic=channel.topic,
             rate_limit_per_user=channel.rate_limit_per_user,
             last_message_id=str(channel.last_message_id) if channel.last_message_id else None,
         )
     return data
+
+
+def voice_state_json(state: VoiceState | None, member: Member, guild_id: int) -> dict[str, Any]:
+    """A VOICE_STATE_UPDATE (``state`` None: the member left voice, ``channel_id`` null)."""
+    return {
+        "guild_id": str(guild_id),
+        "channel_id": str(state.channel_id) if state is not None else None,
+        "user_id": str(member.id),
+        "member": member_json(member),
+        "session_id": state.session_id if state is not None else "",
+        "deaf": False,
+        "mute": False,
+        "self_deaf": state.self_deaf if state is not None else False,
+        "self_mute": state.self_mute if state is not None else False,
+        "self_video": state.self_video if state is not None else False,
+        "self_stream": state.self_stream if state is not None else False,
+        "suppress": False,
+        "request_to_speak_timestamp": None,
+    }
 
 
 def guild_json(guild: Guild, world: World, *, gateway: bool = False, joined: bool = False) -> dict[str, Any]:
@@ -163,7 +205,16 @@ def guild_json(guild: Guild, world: World, *, gateway: bool = False, joined: boo
             channels=[channel_json(c) for c in guild.channels.values()],
             threads=[],
             presences=[],
-            voice_states=[],
+            # The voice states of everyone connected (GUILD_CREATE has them without ``guild_id``/``member``).
+            voice_states=[
+                {
+                    k: v
+                    for k, v in voice_state_json(state, guild.members[user_id], guild.id).items()
+                    if k not in ("member", "guild_id")
+                }
+                for user_id, state in guild.voice_states.items()
+                if user_id in guild.members
+            ],
             stage_instances=[],
             guild_scheduled_events=[],
             soundboard_sounds=[],

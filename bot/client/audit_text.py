@@ -23,6 +23,8 @@ def setting_value(name: str, value: Any, locale: str) -> str:
     """A setting's value as `setup` shows it (a role, a channel, a language, a weekday...)."""
     if value is None:
         return t("admin.setup.unset", locale)
+    if isinstance(value, bool):
+        return t("common.yes_no.yes" if value else "common.yes_no.no", locale)
     if name.endswith("_role_id"):
         return f"<@&{value}>"
     if name.endswith("_channel_id"):
@@ -33,6 +35,8 @@ def setting_value(name: str, value: Any, locale: str) -> str:
         return t(f"admin.setup.mode_{value}", locale)
     if name == "nudge_weekday":
         return weekday_name(int(value), locale)
+    if isinstance(value, bool):  # a switch (voice check-ins)
+        return t(f"voice.setup.{'on' if value else 'off'}", locale)
     return str(value)
 
 

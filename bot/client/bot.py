@@ -22,16 +22,22 @@ from bot.client.ui import has_handler
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Pair
-from bot.i18n import supported_locale
+from bot.domain.languages import member_language
+from bot.i18n import SUPPORTED, supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
 from bot.services.claims import Claims
+from bot.services.community import CommunityServices
 from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
+from bot.services.first_meetings import FirstMeetings
 from bot.services.guild_config import GuildConfigs
+from bot.services.languages import PairLanguages
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
+from bot.services.slots import SlotService
+from bot.services.voice_sessions import VoiceRooms, VoiceSessions
 from bot.services.weekly import WeeklyService
 from bot.services.worker import CpuWorker
 from bot.settings import Settings
@@ -53,6 +59,8 @@ def intents() -> discord.Intents:
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.members = True
+    # Voice states (not privileged): check-ins from the time both members of a pair spend together in voice.
+    chosen.voice_states = True
     return chosen
 
 
@@ -84,6 +92,12 @@ class Binome(commands.Bot):
         self.charters = Charters(db, clock)
         self.ending = PairEnding(db, clock)
         self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
+        self.community = CommunityServices(db, clock)  # skills, exclusions, announcements, progress
+        self.slots = SlotService(db, clock)  # weekly slots, their reminders and invites
+        self.first_meetings = FirstMeetings(db, clock)
+        self.voice_sessions = VoiceSessions(db, clock)  # check-ins from voice presence
+        self.voice_rooms = VoiceRooms(db)
+        self.languages = PairLanguages(db, clock)  # each pair's language (members' ones: membership.locales)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
         # Interactions received and not acknowledged yet: when several wait, marked commands acknowledge first.
@@ -92,28 +106,33 @@ class Binome(commands.Bot):
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())
         await self.guild_configs.load_all()
+        await self.membership.locales.load_all()  # member_locale answers from memory
         for extension in discover_extensions():
             await self.load_extension(extension)
             log.info("loaded %s", extension)
         await sync_commands(self)
 
-    def server_locale(self, guild: discord.Guild) -> str:
-        """The language of what everyone in a server reads (pair channels, moderators' messages)."""
-        return self.guild_locale(guild.id, str(guild.preferred_locale))
-
     # --- who reads which language (PRODUCT.md, "Languages"): every public text asks one of these ---
+    # (the rules themselves are pure functions in bot.domain.languages)
 
     def pair_locale(self, guild: discord.Guild, pair: Pair) -> str:
-        """The language of the pair's channel and of the DMs about the pair."""
-        return self.server_locale(guild)
+        """The language of the pair's channel and of the DMs about the pair: the one stored on the pair
+        (decided when it was formed, or chosen by the pair), else the program's."""
+        return supported_locale(pair.locale) or self.moderators_locale(guild)
 
     def member_locale(self, guild: discord.Guild, user_id: int) -> str:
-        """The language of a DM to a member that is not about their pair."""
-        return self.server_locale(guild)
+        """The language of a DM to a member that is not about their pair: among the languages they
+        chose, the one their Discord client uses first; without a profile, the program's."""
+        program = self.moderators_locale(guild)
+        known = self.membership.locales.get(guild.id, user_id)
+        if known is None:
+            return program
+        return member_language(known.languages, supported_locale(known.discord_locale), program, SUPPORTED)
 
     def moderators_locale(self, guild: discord.Guild) -> str:
-        """The language of the moderators' channel and of reports: the program's."""
-        return self.server_locale(guild)
+        """The language of the moderators' channel and of reports: the program's (set in `setup`), else
+        the server's Discord language, else DEFAULT_LOCALE."""
+        return self.guild_locale(guild.id, str(guild.preferred_locale) if guild.preferred_locale else None)
 
     def guild_locale(self, guild_id: int | None, discord_guild_locale: str | None = None) -> str:
         """The language the server configured, else the server's Discord locale, else the default."""

@@ -4,7 +4,7 @@ A report is stored before anything is posted, so none is lost: with a moderators
 can post in, it is posted there once (claim `report:<id>`); otherwise it waits at the top of
 `/mentoring-admin pairs` and is posted as soon as `setup` gives a channel (or at the next start-up).
 Every moderator action is stored in the audit log and also posted in that channel when there is one.
-Both are written in the program's language (`bot.server_locale`).
+Both are written in the program's language (`bot.moderators_locale`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import discord
 
 from bot.client.audit_text import audit_text, report_text
 from bot.client.interactions import binome
+from bot.client.permissions import PermissionList
 from bot.db.models import AuditEntry, Pair
 from bot.services.audit import Action
 from bot.services.claims import Refused
@@ -48,9 +49,9 @@ async def moderators_channel(bot: Binome, guild: discord.Guild) -> ModChannel:
     if not isinstance(channel, discord.TextChannel):
         return ModChannel(None, "console.channel.gone", {"channel": f"<#{config.mod_channel_id}>"})
     permissions = channel.permissions_for(guild.me)
-    missing = [name for name in NEEDED if not getattr(permissions, name)]
+    missing = tuple(name for name in NEEDED if not getattr(permissions, name))
     if missing:
-        names = ", ".join(name.replace("_", " ").title() for name in missing)
+        names = PermissionList(missing)  # named in the language of the message it goes into
         return ModChannel(None, "console.channel.forbidden", {"channel": channel.mention, "permissions": names})
     return ModChannel(channel)
 
@@ -88,7 +89,7 @@ async def deliver_waiting(bot: Binome, guild: discord.Guild) -> int:
     waiting = await bot.console.reports.waiting(guild.id)
     if not waiting:
         return 0
-    locale = bot.server_locale(guild)
+    locale = bot.moderators_locale(guild)
     posted = 0
     async with bot.claims.run("reports") as run:
         for report in waiting:
@@ -119,7 +120,7 @@ async def post_audit(bot: Binome, guild: discord.Guild, entry: AuditEntry) -> No
     if where.channel is None:
         return
     try:
-        await where.channel.send(audit_text(entry, bot.server_locale(guild)))
+        await where.channel.send(audit_text(entry, bot.moderators_locale(guild)))
     except discord.HTTPException as exc:
         log.warning("audit entry %s not posted in guild %s: %s", entry.id, guild.id, exc)
 

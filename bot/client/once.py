@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.client.ui import custom_ids, find_recent
-from bot.services.claims import Claim, ClaimRun
+from bot.services.claims import Claim, ClaimRun, Refused
 
 log = logging.getLogger(__name__)
 
@@ -86,3 +86,22 @@ async def post_once(
         await record(message)
     await run.done(claim, message.id)
     return Posted(message, found is not None)
+
+
+async def post_claimed(
+    claims,
+    guild_id: int,
+    purpose: str,
+    key: str,
+    channel: discord.abc.Messageable,
+    send: Send,
+    *,
+    matches: Callable[[discord.Message], bool],
+    record: Record | None = None,
+) -> Posted | None:
+    """Claim `key` in a run of its own and post it once (None: done already, held, or Discord failed)."""
+    async with claims.run(purpose) as run:
+        claim = await run.acquire(guild_id, key)
+        if isinstance(claim, Refused):
+            return None
+        return await post_once(run, claim, channel, send, matches=matches, record=record)

@@ -46,7 +46,9 @@ def has_handler(interaction: discord.Interaction) -> bool:
     if interaction.type is not discord.InteractionType.component:
         return True
     if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
-        return True
+        # discord.py only runs a dynamic item found among the clicked message's components: a button the
+        # message no longer has (removed by an edit), a forged or replayed payload, or no message, is dropped.
+        return interaction.message is not None and custom_id in custom_ids(interaction.message)
     key = (data.get("component_type"), custom_id)
     message_id = interaction.message.id if interaction.message is not None else None
     return any(

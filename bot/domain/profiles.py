@@ -15,6 +15,7 @@ MAX_CITY = 80
 MAX_AVAILABILITY = 200
 MAX_BIO = 500
 MAX_OBJECTIVES = 1000
+MAX_ORGANIZATION = 80
 
 
 class ProfileProblem(enum.Enum):
@@ -49,6 +50,7 @@ class ProfileDraft:
     availability: str = ""
     bio: str = ""
     objectives: str = ""
+    organization: str = ""  # asked when the server keeps members of the same organization apart
 
 
 def skill_problems(teaches: Collection[str], learns: Collection[str], catalogue: Iterable[str]) -> list[Issue]:
@@ -87,6 +89,7 @@ def text_problems(draft: ProfileDraft) -> list[Issue]:
         ("availability", MAX_AVAILABILITY),
         ("bio", MAX_BIO),
         ("objectives", MAX_OBJECTIVES),
+        ("organization", MAX_ORGANIZATION),
     ):
         if len(getattr(draft, name)) > limit:
             issues.append(Issue(ProfileProblem.TOO_LONG, field=name, limit=limit))
@@ -116,4 +119,5 @@ def clean(draft: ProfileDraft) -> ProfileDraft:
         availability=draft.availability.strip(),
         bio=draft.bio.strip(),
         objectives=draft.objectives.strip(),
+        organization=" ".join(draft.organization.split()),
     )

@@ -23,6 +23,12 @@ class Action(StrEnum):
     REMIND_NOW = "remind_now"
     EXPORT = "export"
     FORGET = "forget"
+    SKILL_ADDED = "skill_added"
+    SKILL_RENAMED = "skill_renamed"
+    SKILL_REMOVED = "skill_removed"
+    EXCLUSION_ADDED = "exclusion_added"
+    EXCLUSION_REMOVED = "exclusion_removed"
+    ROUND_ANNOUNCED = "round_announced"
 
 
 class AuditLog:

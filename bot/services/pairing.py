@@ -70,7 +70,7 @@ class PairService:
             return list((await session.scalars(query)).all())
 
     async def _transition(self, pair_id: int, expected: str, new: str, **fields: object) -> Pair:
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
             if pair is None or pair.status != expected:
                 raise LookupError(f"pair {pair_id} is not {expected}")
@@ -91,7 +91,7 @@ class PairService:
     async def channel_lost(self, pair_id: int, channel_id: int | None) -> ChannelLoss:
         """The pair's channel `channel_id` was deleted by hand: an open pair goes back to launch (its
         channel is recreated, as a new launch generation). Decided once, even when two processes notice."""
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
             if pair is None or channel_id is None or pair.channel_id != channel_id:
                 return ChannelLoss.HANDLED
@@ -104,7 +104,7 @@ class PairService:
 
     async def end(self, pair_id: int, reason: str, *, requeue: tuple[int, ...] = ()) -> EndedPair | None:
         """End an open pair; `requeue` members go first in line at the next round."""
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
             if pair is None or pair.status not in OPEN:
                 return None
@@ -112,12 +112,3 @@ class PairService:
             pair.status, pair.ended_at, pair.end_reason = ENDED, self._clock.now(), reason
             await repo.bump_priority(session, pair.guild_id, requeue)
             return EndedPair(pair, was_active)
-
-    async def first_meeting_planned(self, pair_id: int) -> bool:
-        """Record that the pair planned its first meeting. False if it was already recorded."""
-        async with self._db.session() as session:
-            pair = await session.get(Pair, pair_id, with_for_update=True)
-            if pair is None or pair.first_meeting_planned_at is not None:
-                return False
-            pair.first_meeting_planned_at = self._clock.now()
-            return True

@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import MatchRound, MemberProfile, MemberSkill, Pair, Skill
-from bot.db.repositories import guilds
+from bot.db.repositories import community, guilds
 from bot.db.repositories import pairs as repo
 from bot.db.repositories.pairs import PENDING
 from bot.db.repositories.profiles import ACTIVE, get_profile
+from bot.domain.catalogue import normalized
+from bot.domain.languages import pair_language
 from bot.domain.matching import (
     Candidate,
     MatchOptions,
@@ -26,6 +28,8 @@ from bot.domain.matching import (
     check_pair,
     utc_offset_minutes,
 )
+from bot.i18n import FALLBACK, SUPPORTED, supported_locale
+from bot.services.announcements import Announcements, close_for_round
 from bot.services.round_job import proposal_pair, propose
 from bot.services.worker import CpuWorker, InlineWorker
 
@@ -38,6 +42,7 @@ class ConfirmOutcome:
     # Proposed pairs dropped because a member became unavailable: (a, b, the unavailable ones).
     dropped: list[tuple[int, int, tuple[int, ...]]] = field(default_factory=list)
     odd_ones_out: list[int] = field(default_factory=list)
+    announcement_id: int | None = None  # the announcement of this round, closed by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,7 @@ class ManualCheck:
 
     blocker: str | None
     check: PairCheck | None = None
+    notes: tuple[str, ...] = ()  # more warnings: "same_organization"
 
     @property
     def warnings(self) -> tuple[PairIssue, ...]:
@@ -61,6 +67,18 @@ class RoundConstraints:
     excluded_pairs: frozenset[frozenset[int]] = frozenset()
     organizations: dict[int, str] = field(default_factory=dict)
     separate_organizations: bool = False
+    sitting_out: frozenset[int] = frozenset()  # "sit this round out" on the announcement of the round
+
+    def applied(self, candidates: list[Candidate]) -> dict:
+        """What the preview says was applied (counts only: an "avoid" stays private)."""
+        present = {c.user_id for c in candidates}
+        return {
+            "avoid": sum(len(avoided & present) for user, avoided in self.avoid.items() if user in present),
+            "exclusions": sum(1 for pair in self.excluded_pairs if pair <= present),
+            "organizations": self.separate_organizations,
+            "with_organization": sum(1 for user in self.organizations if user in present),
+            "sitting_out": len(self.sitting_out),
+        }
 
 
 def _offset(tz_name: str, now: datetime, known: dict[str, int | None]) -> int | None:
@@ -114,10 +132,17 @@ class MatchingRounds:
         self._worker = worker or InlineWorker()
 
     async def constraints(self, session: AsyncSession, guild_id: int) -> RoundConstraints:
-        """HOOK for issue 11's storage: read the guild's "avoid" lists, moderators' exclusions, the
-        members' organizations and the server's "keep organizations apart" setting here. The engine
-        and the preview already honour and explain them; until that storage exists there are none."""
-        return RoundConstraints()
+        """The guild's "avoid" lists, moderators' exclusions, the members' organizations (when the server
+        keeps them apart) and who sits the announced round out."""
+        settings = await guilds.get_or_create_settings(session, guild_id, self._clock.now())
+        separate = bool(settings.separate_organizations)
+        return RoundConstraints(
+            avoid=await community.avoid_lists(session, guild_id),
+            excluded_pairs=await community.excluded_pairs(session, guild_id),
+            organizations=await community.organizations(session, guild_id) if separate else {},
+            separate_organizations=separate,
+            sitting_out=frozenset(await community.sitting_out(session, guild_id)),
+        )
 
     async def _candidates(
         self, session: AsyncSession, guild_id: int, present: set[int], now: datetime
@@ -125,6 +150,8 @@ class MatchingRounds:
         """The available members as engine candidates, read as plain rows (no ORM objects: a
         20,000-member round must not spend seconds of the event loop building them)."""
         busy = await repo.members_in_open_pairs(session, guild_id)
+        constraints = await self.constraints(session, guild_id)
+        busy |= constraints.sitting_out
         active = (MemberProfile.guild_id == guild_id, MemberProfile.status == ACTIVE)
         profiles = {
             row.id: row
@@ -146,12 +173,11 @@ class MatchingRounds:
             select(MemberSkill.profile_id, MemberSkill.direction, Skill.key)
             .join(Skill, Skill.id == MemberSkill.skill_id)
             .join(MemberProfile, MemberProfile.id == MemberSkill.profile_id)
-            .where(*active)
+            .where(*active, Skill.removed_at.is_(None))
         )
         for profile_id, direction, key in rows:
             skills.setdefault((profile_id, direction), []).append(key)
         past = await repo.past_partners(session, guild_id)
-        constraints = await self.constraints(session, guild_id)
         offsets: dict[str, int | None] = {}
         return [
             _make_candidate(
@@ -170,8 +196,8 @@ class MatchingRounds:
         ], constraints
 
     async def _available(self, session: AsyncSession, guild_id: int, present: set[int]) -> dict[int, MemberProfile]:
-        """Active profiles of members still in the server and in no open pair."""
-        busy = await repo.members_in_open_pairs(session, guild_id)
+        """Active profiles of members still in the server, in no open pair, not sitting this round out."""
+        busy = await repo.members_in_open_pairs(session, guild_id) | await community.sitting_out(session, guild_id)
         query = select(MemberProfile).where(MemberProfile.guild_id == guild_id, MemberProfile.status == ACTIVE)
         return {
             profile.user_id: profile
@@ -190,7 +216,16 @@ class MatchingRounds:
             separate_organizations=constraints.separate_organizations,
         )
         proposal = await self._worker.run(propose, candidates, seed, options)
+        proposal["applied"] = constraints.applied(candidates)
         async with self._db.session() as session:
+            announced = await Announcements.counts(session, guild_id)
+            if announced is not None:
+                proposal["announcement"] = {
+                    "id": announced.announcement_id,
+                    "date": announced.round_date.isoformat(),
+                    "available": announced.available,
+                    "sitting_out": announced.sitting_out,
+                }
             round_ = MatchRound(
                 guild_id=guild_id,
                 status=PREVIEW,
@@ -211,8 +246,13 @@ class MatchingRounds:
         async with self._db.session() as session:
             return await repo.claim_round(session, round_id, CANCELLED, moderator_id, self._clock.now())
 
-    async def confirm(self, round_id: int, moderator_id: int, present: set[int]) -> ConfirmOutcome | None:
-        """Create the proposed pairs that are still possible, exactly once (None: already decided)."""
+    async def confirm(
+        self, round_id: int, moderator_id: int, present: set[int], *, program_locale: str | None = None
+    ) -> ConfirmOutcome | None:
+        """Create the proposed pairs that are still possible, exactly once (None: already decided).
+
+        Each pair gets its language from the two profiles (`pair_language`), preferring `program_locale`
+        (the caller's `Binome.moderators_locale`; by default the language set in `setup`)."""
         async with self._db.session() as session:
             now = self._clock.now()
             # Decided once (a conditional UPDATE, the transaction's first statement), and nobody is paired
@@ -224,6 +264,7 @@ class MatchingRounds:
             round_ = await session.get(MatchRound, round_id)
             assert round_ is not None
             await guilds.lock_guild(session, round_.guild_id, now)
+            program = await _program_locale(session, round_.guild_id, program_locale, now)
             available = await self._available(session, round_.guild_id, present)
             created: list[Pair] = []
             dropped: list[tuple[int, int, tuple[int, ...]]] = []
@@ -235,7 +276,8 @@ class MatchingRounds:
                     dropped.append((a, b, gone))
                     requeue += [m for m in (a, b) if m not in gone]
                     continue
-                created.append(self._new_pair(round_.guild_id, proposed, "round", now, round_id=round_id))
+                locale = pair_language(available[a].languages, available[b].languages, program, SUPPORTED)
+                created.append(self._new_pair(round_.guild_id, proposed, "round", now, locale, round_id=round_id))
                 available.pop(a), available.pop(b)
             odd = [u["user_id"] for u in round_.proposal["unmatched"] if u["reason"] == "odd_one_out"]
             session.add_all(created)
@@ -247,12 +289,15 @@ class MatchingRounds:
                     .values(queue_priority=0)
                 )
             await repo.bump_priority(session, round_.guild_id, requeue + odd)
+            # The round ran: its announcement closes, and who sat it out is back for the next one.
+            announcement = await close_for_round(session, round_.guild_id, round_id, now)
             await session.flush()
-            return ConfirmOutcome([p.id for p in created], dropped, odd)
+            return ConfirmOutcome([p.id for p in created], dropped, odd, announcement.id if announcement else None)
 
     @staticmethod
-    def _new_pair(guild_id: int, proposed: dict, origin: str, now, round_id: int | None = None) -> Pair:
+    def _new_pair(guild_id: int, proposed: dict, origin: str, now, locale: str, round_id: int | None = None) -> Pair:
         return Pair(
+            locale=locale,
             guild_id=guild_id,
             member_a_id=proposed["a"],
             member_b_id=proposed["b"],
@@ -267,32 +312,56 @@ class MatchingRounds:
 
     async def check_manual(self, guild_id: int, a: int, b: int) -> ManualCheck:
         async with self._db.session() as session:
-            return await self._check_manual(session, guild_id, a, b)
+            check, _ = await self._check_manual(session, guild_id, a, b)
+            return check
 
-    async def _check_manual(self, session: AsyncSession, guild_id: int, a: int, b: int) -> ManualCheck:
+    async def _check_manual(
+        self, session: AsyncSession, guild_id: int, a: int, b: int
+    ) -> tuple[ManualCheck, dict[int, MemberProfile]]:
         if a == b:
-            return ManualCheck("same_member")
+            return ManualCheck("same_member"), {}
         profiles = {}
         for user_id in (a, b):
             profile = await get_profile(session, guild_id, user_id)
             if profile is None:
-                return ManualCheck("not_joined")
+                return ManualCheck("not_joined"), {}
             if await repo.open_pair_of(session, guild_id, user_id) is not None:
-                return ManualCheck("already_paired")
+                return ManualCheck("already_paired"), {}
             profiles[user_id] = profile
         past = await repo.past_partners(session, guild_id)
         now = self._clock.now()
-        check = check_pair(*(_candidate(profiles[u], past.get(u, set()), now) for u in (a, b)))
-        return ManualCheck(None, check)
+        constraints = await self.constraints(session, guild_id)
+        # Never against a member's "avoid" (whose, the moderator is not told) or moderators' exclusion.
+        if b in constraints.avoid.get(a, ()) or a in constraints.avoid.get(b, ()):
+            return ManualCheck("avoided"), {}
+        if frozenset((a, b)) in constraints.excluded_pairs:
+            return ManualCheck("excluded"), {}
+        check = check_pair(*(_candidate(profiles[u], past.get(u, set()), now, constraints) for u in (a, b)))
+        org_a, org_b = (constraints.organizations.get(u) for u in (a, b))
+        same = org_a is not None and org_b is not None and normalized(org_a) == normalized(org_b)
+        return ManualCheck(None, check, ("same_organization",) if same else ()), profiles
 
-    async def create_manual(self, guild_id: int, a: int, b: int) -> Pair | None:
-        """Pair two members by hand (after `check_manual`); None if one got paired meanwhile."""
+    async def create_manual(self, guild_id: int, a: int, b: int, *, program_locale: str | None = None) -> Pair | None:
+        """Pair two members by hand (after `check_manual`); None if one got paired meanwhile. The pair's
+        language is decided as in `confirm` (one both speak; with none shared, still one of theirs)."""
         async with self._db.session() as session:
-            await guilds.lock_guild(session, guild_id, self._clock.now())  # checked and created in one go
-            check = await self._check_manual(session, guild_id, a, b)
+            now = self._clock.now()
+            await guilds.lock_guild(session, guild_id, now)  # checked and created in one go
+            check, profiles = await self._check_manual(session, guild_id, a, b)
             if check.blocker is not None or check.check is None:
                 return None
-            pair = self._new_pair(guild_id, proposal_pair(check.check), "manual", self._clock.now())
+            program = await _program_locale(session, guild_id, program_locale, now)
+            locale = pair_language(profiles[a].languages, profiles[b].languages, program, SUPPORTED)
+            pair = self._new_pair(guild_id, proposal_pair(check.check), "manual", now, locale)
             session.add(pair)
             await session.flush()
             return pair
+
+
+async def _program_locale(session: AsyncSession, guild_id: int, given: str | None, now: datetime) -> str:
+    """The program's language as the caller knows it (with the server's Discord language), else the one
+    set in `setup`, else the default."""
+    if supported_locale(given):
+        return supported_locale(given)  # type: ignore[return-value]
+    settings = await guilds.get_or_create_settings(session, guild_id, now)
+    return supported_locale(settings.locale) or FALLBACK

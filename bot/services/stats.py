@@ -13,10 +13,12 @@ from bot.db.engine import Database
 from bot.db.models import MemberProfile, PairFeedback, PairSession
 from bot.domain.cycles import cycle_moments
 from bot.domain.health import ACTIVE, ENDED, is_one_sided, leader_share
+from bot.domain.progress import ProgressFigures
 from bot.domain.rotation import week_of
 from bot.domain.stats import active_per_week, chart_weeks, median, share, week_slots
 from bot.services.guild_config import GuildConfig
 from bot.services.health import HealthService, local_today
+from bot.services.progress import progress_figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class ProgramStats:
     rating_average: float | None
     rating_count: int
     series: WeeklySeries
+    progress: ProgressFigures | None = None  # the members' self-ratings, as aggregates only
 
     @property
     def empty(self) -> bool:
@@ -91,6 +94,7 @@ class StatsService:
                     select(func.avg(PairFeedback.rating), func.count()).where(PairFeedback.guild_id == guild_id)
                 )
             ).one()
+            progress = await progress_figures(session, guild_id)
         series = WeeklySeries(
             weeks=weeks,
             sessions=[per_week.get(week, 0) for week in weeks],
@@ -128,6 +132,7 @@ class StatsService:
             rating_average=float(rating_average) if rating_average is not None else None,
             rating_count=int(rating_count or 0),
             series=series,
+            progress=progress,
         )
 
 

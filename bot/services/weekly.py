@@ -20,12 +20,11 @@ from bot.db.repositories.pairs import ACTIVE
 from bot.db.repositories.profiles import PAUSED
 from bot.domain.rotation import WeekPlan, current_week_start, parse_time_of_day, plan_week, run_moment, week_of
 from bot.services.guild_config import GuildConfig
+from bot.services.week_skips import SkipOutcome, WeekSkips
+from bot.services.week_status import COUNTED, PAUSED_WEEK, PLANNED, POSTED, POSTING, SKIPPED, TO_POST
 
-PLANNED, POSTING, POSTED, PAUSED_WEEK, SKIPPED = "planned", "posting", "posted", "paused", "skipped"
-# "posting" is only found in rows written before exactly-once claims (bot.services.claims): such a week's
-# message may have been posted before a crash, so it is looked for before posting.
-TO_POST = (PLANNED, POSTING)
-COUNTED = (PLANNED, POSTING, POSTED)  # weeks that take part in the alternation
+__all__ = ["COUNTED", "PAUSED_WEEK", "PLANNED", "POSTED", "POSTING", "SKIPPED", "TO_POST", "SkipOutcome"]
+
 CATCH_UP_GRACE = timedelta(days=2)  # after longer downtime the week's message would be stale: skip it
 NUDGE_AFTER = timedelta(days=3)
 SILENT_WEEKS_BEFORE_REPORT = 3
@@ -57,6 +56,7 @@ class Silence:
 
 class LogError(enum.Enum):
     FUTURE_DATE = "future_date"
+    BEFORE_START = "before_start"
     BAD_DATE = "bad_date"
     LEADER_NOT_IN_PAIR = "leader_not_in_pair"
 
@@ -65,11 +65,21 @@ def zone_of(config: GuildConfig) -> ZoneInfo:
     return ZoneInfo(config.timezone)
 
 
+def pair_start_date(pair: Pair, config: GuildConfig) -> date:
+    """The day the pair started (its channel opened), in the server's time zone: no session before it."""
+    started = pair.activated_at or pair.created_at
+    return started.astimezone(zone_of(config)).date()
+
+
+def local_today(config: GuildConfig, now: datetime) -> date:
+    return now.astimezone(zone_of(config)).date()
+
+
 def week_start_for(config: GuildConfig, now: datetime) -> date:
     return current_week_start(now, config.nudge_weekday, parse_time_of_day(config.nudge_time), zone_of(config))
 
 
-class WeeklyService:
+class WeeklyService(WeekSkips):
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
@@ -253,7 +263,7 @@ class WeeklyService:
             return SwapOutcome.PROPOSED, row, swapped
 
     async def accept_swap(self, pair: Pair, pair_week_id: int, user_id: int) -> tuple[SwapOutcome, PairWeek | None]:
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             row = await session.get(PairWeek, pair_week_id, with_for_update=True)
             if row is None or row.pair_id != pair.id or row.swap_proposed_by is None:
                 return SwapOutcome.NOTHING_PROPOSED, row
@@ -265,15 +275,6 @@ class WeeklyService:
             row.mentor_id, row.learner_id, row.topic = plan.mentor, plan.learner, plan.topic
             row.swapped, row.swap_proposed_by = plan.swapped, None
             return SwapOutcome.SWAPPED, row
-
-    async def skip(self, pair: Pair, pair_week_id: int) -> PairWeek | None:
-        """Skip this week (it will not count in the alternation). None if it cannot be skipped."""
-        async with self._db.session() as session:
-            row = await session.get(PairWeek, pair_week_id, with_for_update=True)
-            if row is None or row.pair_id != pair.id or row.status not in COUNTED:
-                return None
-            row.status, row.swap_proposed_by = SKIPPED, None
-            return row
 
     # --- check-ins ----------------------------------------------------------------------------
 
@@ -291,10 +292,12 @@ class WeeklyService:
         note: str,
     ) -> PairSession | LogError:
         now = self._clock.now()
-        today = now.astimezone(zone_of(config)).date()
+        today = local_today(config, now)
         session_date = session_date or today
         if session_date > today:
             return LogError.FUTURE_DATE
+        if session_date < pair_start_date(pair, config):
+            return LogError.BEFORE_START
         if led_by is not None and led_by not in pair.members():
             return LogError.LEADER_NOT_IN_PAIR
         week = week_of(session_date, config.nudge_weekday)

@@ -53,7 +53,9 @@ async def run_pair(interaction: discord.Interaction, first: discord.Member, seco
         raise UserError(problem[0], **problem[1])
 
     async def create(confirmation: discord.Interaction) -> str:
-        pair = await bot.rounds.create_manual(guild.id, first.id, second.id)
+        pair = await bot.rounds.create_manual(
+            guild.id, first.id, second.id, program_locale=bot.moderators_locale(guild)
+        )
         if pair is None:
             return tr(confirmation, "admin.pair.changed_meanwhile")
         report = await pair_channels(bot).launcher.launch(guild, [pair.id])
@@ -63,6 +65,7 @@ async def run_pair(interaction: discord.Interaction, first: discord.Member, seco
 
     locale = locale_of(interaction)
     warnings = [t(f"admin.pair.warning_{issue.value}", locale) for issue in check.warnings]
+    warnings += [t(f"admin.pair.warning_{note}", locale) for note in check.notes]
     if not warnings:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await interaction.edit_original_response(content=await create(interaction))

@@ -8,7 +8,9 @@ from bot.client.permissions import PermissionList
 from bot.services.guild_config import GuildConfig
 from cogs.pair_channels.channels import CHANNELS_PER_GUILD, guild_has_room, room_needed
 
-NEEDED = ("manage_channels", "manage_roles", "view_channel", "send_messages")
+# Pin Messages (1 << 51): the bot grants it to itself on each pair channel (to pin the signed charter),
+# and Discord refuses an overwrite granting a permission the bot does not have in the server.
+NEEDED = ("manage_channels", "manage_roles", "view_channel", "send_messages", "pin_messages")
 
 
 def channel_problem(guild: discord.Guild, config: GuildConfig, new_pairs: int) -> tuple[str, dict] | None:

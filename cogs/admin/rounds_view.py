@@ -10,20 +10,23 @@ import logging
 import math
 import re
 import time
+from datetime import date
 
 import discord
 
 from bot.client.checks import moderator_or_refuse
 from bot.client.interactions import binome, locale_of, mention_all, reply_key, tr
 from bot.client.moderators import record_action
-from bot.client.notify import dm_member
 from bot.client.ui import GuardedItem
 from bot.db.models import MatchRound
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
+from bot.i18n.dates import full_date
 from bot.services.audit import Action
 from bot.services.rounds import PREVIEW
 from cogs.admin.preflight import channel_problem
+from cogs.announce.announce import round_ran
+from cogs.announce.left_out import tell_left_out
 from cogs.pair_channels import pair_channels
 from cogs.pair_channels.launcher import LaunchEstimate
 
@@ -38,9 +41,38 @@ def _names(keys: list[str], labels: dict[str, str]) -> str:
     return ", ".join(labels.get(key, key) for key in keys)
 
 
+def applied_lines(proposal: dict, locale: str) -> list[str]:
+    """What the round took into account before pairing: the announcement's answers, members' "avoid"
+    requests and moderators' exclusions (counted, never named), organizations kept apart."""
+    lines = []
+    announced = proposal.get("announcement")
+    if announced:
+        lines.append(
+            t(
+                "admin.match.announced",
+                locale,
+                date=full_date(date.fromisoformat(announced["date"]), locale),
+                available=t("announce.count.available", locale, count=announced["available"]),
+                sitting_out=t("announce.count.sitting_out", locale, count=announced["sitting_out"]),
+            )
+        )
+    applied = proposal.get("applied")
+    if applied:
+        rules = []
+        if applied.get("avoid"):
+            rules.append(t("admin.match.applied_avoid", locale, count=applied["avoid"]))
+        if applied.get("exclusions"):
+            rules.append(t("admin.match.applied_exclusions", locale, count=applied["exclusions"]))
+        if applied.get("organizations"):
+            rules.append(t("admin.match.applied_organizations", locale, count=applied.get("with_organization", 0)))
+        if rules:
+            lines.append(t("admin.match.applied", locale, rules=" · ".join(rules)))
+    return lines
+
+
 def preview_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str) -> list[str]:
     labels = {skill.key: skill.name(locale) for skill in catalogue}
-    lines = []
+    lines = applied_lines(round_.proposal, locale)
     for number, pair in enumerate(round_.proposal["pairs"], start=1):
         a, b = f"<@{pair['a']}>", f"<@{pair['b']}>"
         city = " · " + t("admin.match.same_city", locale) if pair["same_city"] else ""
@@ -60,12 +92,14 @@ def preview_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str) -
         lines.append(t("admin.match.unmatched_header", locale))
         for entry in round_.proposal["unmatched"]:
             lines.append(unmatched_line(entry, labels, locale))
-    if lines:  # pairs that exclusions or organizations ruled out (none shown as names: "avoid" is private)
-        blocked = round_.proposal.get("blocked", {})
-        for kind in ("exclusions", "organizations"):
-            if blocked.get(kind):
-                lines.append(t(f"admin.match.blocked_{kind}", locale, count=blocked[kind]))
-    return lines or [t("admin.match.nobody", locale)]
+    if not round_.proposal["pairs"] and not round_.proposal["unmatched"]:
+        return [*lines, t("admin.match.nobody", locale)]
+    # Pairs that exclusions or organizations ruled out (none shown as names: an "avoid" is private).
+    blocked = round_.proposal.get("blocked", {})
+    for kind in ("exclusions", "organizations"):
+        if blocked.get(kind):
+            lines.append(t(f"admin.match.blocked_{kind}", locale, count=blocked[kind]))
+    return lines
 
 
 def unmatched_line(entry: dict, labels: dict[str, str], locale: str) -> str:
@@ -97,8 +131,8 @@ def preview_embed(round_: MatchRound, lines: list[str], page: int, locale: str) 
             locale,
             page=page + 1,
             pages=pages,
-            pairs=len(round_.proposal["pairs"]),
-            unmatched=len(round_.proposal["unmatched"]),
+            pairs=t("console.count.pairs", locale, count=len(round_.proposal["pairs"])),
+            unmatched=t("console.count.unmatched", locale, count=len(round_.proposal["unmatched"])),
         )
     )
     return embed
@@ -187,7 +221,9 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
         await reply_key(interaction, key, **params)
         return
     present = {member.id for member in guild.members if not member.bot}
-    outcome = await bot.rounds.confirm(round_.id, interaction.user.id, present)
+    outcome = await bot.rounds.confirm(
+        round_.id, interaction.user.id, present, program_locale=bot.moderators_locale(guild)
+    )
     if outcome is None:
         await reply_key(interaction, "admin.match.already_decided")
         return
@@ -205,7 +241,7 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
 
     await progress(0, len(outcome.pair_ids))
     report = await pair_channels(bot).launcher.launch(guild, outcome.pair_ids, progress)
-    summary = [t("admin.match.done", locale, created=len(report.launched), total=len(outcome.pair_ids))]
+    summary = [t("admin.match.done", locale, created=len(report.launched), count=len(outcome.pair_ids))]
     for a, b, gone in outcome.dropped:
         gone_text = ", ".join(f"<@{m}>" for m in gone)
         summary.append(t("admin.match.dropped", locale, a=f"<@{a}>", b=f"<@{b}>", gone=gone_text))
@@ -222,5 +258,6 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
         total=len(outcome.pair_ids),
         failed=len(report.pending),
     )
-    for user_id in outcome.odd_ones_out:
-        await dm_member(bot, guild, user_id, "admin.match.odd_one_out_dm")
+    if outcome.announcement_id is not None:
+        await round_ran(bot, guild, outcome.announcement_id, len(report.launched))
+    await tell_left_out(bot, guild, round_, outcome)  # everyone not paired hears why, the odd one out first

@@ -1,4 +1,5 @@
-"""Paginated console lists (`pairs`, `audit`): ◀ ▶ buttons that rebuild the page they point to.
+"""Paginated console lists (`pairs`, `audit`, and the lists others register in `RENDERERS`: `skills`,
+`exclusions`): ◀ ▶ buttons that rebuild the page they point to.
 
 The buttons are persistent (`binome:console:<list>:<state>:<page>:<issued>`), so they answer after
 a restart too; a list older than `LIST_LIFETIME` (on the bot's clock) is "expired": its moderator is
@@ -17,7 +18,7 @@ from bot.client.checks import moderator_or_refuse
 from bot.client.interactions import binome, reply_key
 from bot.client.ui import GuardedItem
 
-PAGE_PATTERN = r"binome:console:(?P<list>pairs|audit):(?P<state>[a-z_.]+):(?P<page>\d+):(?P<issued>\d+)"
+PAGE_PATTERN = r"binome:console:(?P<list>[a-z]{1,16}):(?P<state>[a-z_.]+):(?P<page>\d+):(?P<issued>\d+)"
 LIST_LIFETIME = timedelta(minutes=15)
 
 # list name → renders (interaction, state, page, issued) into message fields (embeds, view...).

@@ -15,6 +15,7 @@ from bot.i18n import babel_locale, t
 from bot.services.chart import ChartText, render_chart
 from bot.services.stats import ProgramStats
 from cogs.console.pairs import percent
+from cogs.progress.render import figures_lines
 
 CHART_NAME = "binome-stats.png"
 
@@ -80,6 +81,7 @@ def figures_text(stats: ProgramStats, locale: str) -> str:
             average=number(stats.rating_average, locale) if stats.rating_average is not None else none,
             ratings=t("console.stats.count_ratings", locale, count=stats.rating_count),
         ),
+        *figures_lines(stats.progress, locale),  # members' self-ratings of their progress, aggregated
     ]
     return "\n".join(lines)
 

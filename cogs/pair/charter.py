@@ -23,9 +23,11 @@ from bot.client.once import post_once
 from bot.client.ui import GuardedItem
 from bot.db.models import Charter, Pair
 from bot.domain.charter import FRAME_PARTS, MAX_NOTE, clean
+from bot.domain.progress import ProgressStage
 from bot.i18n import t
 from bot.services.charters import Signature, is_signed
 from bot.services.claims import Refused
+from bot.services.progress import current_cycle
 from cogs.pair.charter_modals import frame_modal, goal_modal, objectives_modal
 from cogs.pair.charter_render import (
     NameOf,
@@ -38,6 +40,7 @@ from cogs.pair.charter_render import (
 )
 from cogs.pair.context import pair_by_id
 from cogs.pair_channels.channels import pair_channel
+from cogs.progress.buttons import progress_buttons
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -119,7 +122,7 @@ async def refresh_panel(
         charter = await service.get(pair.id) or await service.get_or_create(pair.id)  # the latest state
         if charter.panel_message_id is None and not repost:
             return None
-        locale = bot.server_locale(guild)
+        locale = bot.pair_locale(guild, pair)
         embed = panel_embed(charter, pair, names_in(guild, locale), locale)
         view = panel_view(pair.id, locale)
         if charter.panel_message_id is not None and not repost:
@@ -160,9 +163,14 @@ async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
         return "charter.sign.changed_meanwhile"
     if channel is None:
         return "charter.sign.not_posted"
-    locale = bot.server_locale(guild)
+    locale = bot.pair_locale(guild, pair)
     members = [m for m in pair.members() if m]
     embed = signed_embed(charter, pair, names_in(guild, locale), locale)
+    # Each member then rates where they stand on their objectives and the shared goal (issue 11).
+    view = discord.ui.View(timeout=None)
+    cycle = current_cycle(pair)
+    for button in progress_buttons(pair.id, cycle, ProgressStage.START, locale) if cycle is not None else ():
+        view.add_item(button)
     pinned = True
 
     async def pin_and_record(message: discord.Message) -> None:
@@ -192,6 +200,7 @@ async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
             lambda nonce: channel.send(
                 t("charter.signed.posted", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id)),
                 embed=embed,
+                view=view,
                 allowed_mentions=discord.AllowedMentions(users=[discord.Object(id=m) for m in members]),
                 nonce=nonce,
             ),
@@ -263,7 +272,7 @@ async def save_form(pair_id: int, action: str, interaction: discord.Interaction,
             pair,
             "charter.signatures_cleared",
             member=mention(interaction.user.id),
-            part=t(f"charter.buttons.{action}", bot.server_locale(guild)),
+            part=t(f"charter.buttons.{action}", bot.pair_locale(guild, pair)),
         )
     await reply(interaction, text)
 
@@ -273,7 +282,7 @@ async def _tell_pair(bot: Binome, guild: discord.Guild, pair: Pair, key: str, **
     if channel is None:
         return
     try:
-        await channel.send(t(key, bot.server_locale(guild), **params))  # mentions shown, nobody pinged
+        await channel.send(t(key, bot.pair_locale(guild, pair), **params))  # mentions shown, nobody pinged
     except discord.HTTPException as exc:
         log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
 
@@ -325,7 +334,7 @@ async def show_or_update_goal(
     guild = interaction.guild
     assert guild is not None and edit.charter is not None
     await _refresh_quietly(bot, guild, pair)
-    locale = bot.server_locale(guild)
+    locale = bot.pair_locale(guild, pair)
     await reply(
         interaction,
         t("charter.goal.updated", locale, member=mention(interaction.user.id)),

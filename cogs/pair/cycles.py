@@ -26,13 +26,16 @@ from bot.client.interactions import UserError, binome, mention, pings
 from bot.client.once import post_once, with_custom_id
 from bot.client.ui import GuardedItem
 from bot.domain.cycles import Stage, cycle_key, cycle_moments
+from bot.domain.progress import ProgressStage
 from bot.i18n import t
+from bot.i18n.dates import discord_timestamp
 from bot.services.claims import Claim, ClaimRun, Refused
 from bot.services.ending import Continuation, DuePrompt
 from cogs.pair import charter
 from cogs.pair.context import pair_by_id
 from cogs.pair.ending_flow import pair_lock, propose_end
 from cogs.pair_channels.channels import pair_channel
+from cogs.progress.buttons import progress_buttons
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -44,7 +47,8 @@ CYCLE_PATTERN = r"binome:cycle:(?P<pair_id>\d+):(?P<cycle>\d+):(?P<stage>mid|end
 
 
 def _date(moment: datetime) -> str:
-    return moment.date().isoformat()
+    """A cycle's start or end, shown by each reader's client in their own zone and language."""
+    return discord_timestamp(moment, "D")
 
 
 def prompt_message(due: DuePrompt, locale: str) -> tuple[str, discord.ui.View]:
@@ -70,6 +74,9 @@ def prompt_message(due: DuePrompt, locale: str) -> tuple[str, discord.ui.View]:
         view.add_item(
             CycleButton(pair.id, key, due.stage, action, label=t(f"ending.cycle.button_{action}", locale), style=style)
         )
+    # Both rate their progress again, and say who led most (issue 11).
+    for button in progress_buttons(pair.id, key, ProgressStage(due.stage.value), locale):
+        view.add_item(button)
     return content, view
 
 
@@ -86,7 +93,7 @@ async def post_prompt(bot: Binome, run: ClaimRun, claim: Claim, guild: discord.G
     if channel is None:
         await run.release(claim)  # being recreated by the pair-channel cog; the check-in waits for it
         return False
-    content, view = prompt_message(due, bot.server_locale(guild))
+    content, view = prompt_message(due, bot.pair_locale(guild, pair))
     prefix = CYCLE_ID.format(pair_id=pair.id, cycle=cycle_key(due.start), stage=due.stage.value, action="")
 
     async def record(_: discord.Message) -> None:
@@ -177,7 +184,7 @@ class CycleButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
             raise UserError("pair.errors.pair_not_active")
         if outcome is Continuation.STALE or start is None:
             raise UserError("ending.cycle.stale")
-        locale = bot.server_locale(guild)
+        locale = bot.pair_locale(guild, pair)
         end = _date(cycle_moments(start, months).end)
         key = "ending.cycle.new_cycle" if outcome is Continuation.NEW_CYCLE else "ending.cycle.continue_mid"
         text = t(key, locale, member=mention(interaction.user.id), months=months, end=end)

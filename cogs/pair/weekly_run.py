@@ -1,5 +1,6 @@
 """The weekly run: each active pair's "this week A mentors B" message, posted exactly once, then the
-silence reports and first-meeting reminders; and the nudges three days later.
+silence reports and first-meeting reminders; and the nudges three days later (for pairs with an
+agreed slot, right after it: cogs.meetings).
 
 `remind-now`, the scheduled run and the catch-up after downtime are one path, `run_week`, which may
 run several times at once (a `remind-now` during the scheduled run, two moderators, two processes on
@@ -41,7 +42,8 @@ from bot.services.weekly import (
     week_key,
     week_start_for,
 )
-from cogs.pair.weekly import skill_labels, weekly_message
+from cogs.meetings.render import weekly_lines
+from cogs.pair.weekly import weekly_message
 from cogs.pair_channels import pair_channels
 from cogs.pair_channels.channels import pair_channel
 
@@ -76,11 +78,14 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
     report.paused = sum(1 for entry in roster if entry.week.status == PAUSED_WEEK)
     report.already = sum(1 for entry in roster if entry.week.status == POSTED)
     to_post = [entry for entry in roster if entry.week.status in TO_POST]
-    locale = bot.server_locale(guild)
     async with bot.claims.run("weekly") as run:
         claims = await run.acquire_many(guild.id, [week_key(entry.week.id) for entry in to_post])
         if to_post:
-            labels = await skill_labels(bot, guild.id, locale)
+            # Each pair reads its own language: the skill names in each language used, read once.
+            catalogue = await bot.membership.catalogue(guild.id)
+            locales = {bot.pair_locale(guild, entry.pair) for entry in to_post}
+            labels = {locale: {skill.key: skill.name(locale) for skill in catalogue} for locale in locales}
+            slot_lines = await weekly_lines(bot, guild, [entry.pair for entry in to_post], week)
             limit = asyncio.Semaphore(CONCURRENT_POSTS)
 
             async def post(entry: RosterEntry) -> None:
@@ -89,7 +94,7 @@ async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
                     _count_refused(report, claim)
                     return
                 async with limit:
-                    await _post_week(bot, run, claim, guild, entry, labels, report)
+                    await _post_week(bot, run, claim, guild, entry, labels, report, slot_lines.get(entry.pair.id))
 
             await asyncio.gather(*(post(entry) for entry in to_post))
         await _report_silent_pairs(bot, run, guild, week)
@@ -116,8 +121,9 @@ async def _post_week(
     claim: Claim,
     guild: discord.Guild,
     entry: RosterEntry,
-    labels: dict[str, str],
+    labels: dict[str, dict[str, str]],
     report: RunReport,
+    slot_line: str | None = None,
 ) -> None:
     pair, week = entry.pair, entry.week
     channel = pair_channel(guild, pair)
@@ -126,7 +132,8 @@ async def _post_week(
         await run.release(claim)
         report.unsent += 1
         return
-    content, view = weekly_message(week, labels, bot.server_locale(guild))
+    locale = bot.pair_locale(guild, pair)
+    content, view = weekly_message(week, labels[locale], locale, slot_line)
 
     async def record(message: discord.Message) -> None:
         await bot.weekly.mark_posted(week.id, message.id)
@@ -171,7 +178,6 @@ async def _remind_first_meetings(bot: Binome, run: ClaimRun, guild: discord.Guil
     due = [pair for pair in await bot.weekly.first_meetings_due(guild.id, bot.clock.now()) if pair.id not in paused]
     if not due:
         return
-    locale = bot.server_locale(guild)
     claims = await run.acquire_many(guild.id, [first_meeting_key(pair.id) for pair in due])
     for pair in due:
         claim = claims[first_meeting_key(pair.id)]
@@ -179,6 +185,7 @@ async def _remind_first_meetings(bot: Binome, run: ClaimRun, guild: discord.Guil
             await bot.weekly.mark_first_meeting_reminded(pair.id)
         if isinstance(claim, Refused):
             continue
+        locale = bot.pair_locale(guild, pair)
         text = t("weekly.first_meeting.reminder", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id))
 
         async def record(_: discord.Message, pair: Pair = pair) -> None:
@@ -207,7 +214,7 @@ async def _tell_unsent(bot: Binome, run: ClaimRun, guild: discord.Guild, week: d
     claim = await run.acquire(guild.id, unsent_report_key(guild.id, week))
     if isinstance(claim, Refused):
         return
-    locale = bot.server_locale(guild)
+    locale = bot.moderators_locale(guild)
     await pair_channels(bot).tell_moderators(
         guild, "weekly.report.unsent", event_key=claim.key, count=unsent, date=long_date(week, locale)
     )
@@ -217,9 +224,10 @@ async def _tell_unsent(bot: Binome, run: ClaimRun, guild: discord.Guild, week: d
 async def send_nudges(bot: Binome, guild: discord.Guild, week: date, now: datetime) -> None:
     """Three days after the week's message, a pair with no session logged is nudged, once."""
     due = await bot.weekly.nudges_due(guild.id, week, now)
+    slotted = await bot.slots.slotted_pairs(guild.id) if due else set()
+    due = [entry for entry in due if entry.pair.id not in slotted]  # nudged right after their slot instead
     if not due:
         return
-    locale = bot.server_locale(guild)
     async with bot.claims.run("nudges") as run:
         claims = await run.acquire_many(guild.id, [nudge_key(entry.week.id) for entry in due])
         for entry in due:
@@ -231,7 +239,7 @@ async def send_nudges(bot: Binome, guild: discord.Guild, week: date, now: dateti
             pair, row = entry.pair, entry.week
             text = t(
                 "weekly.nudge.text",
-                locale,
+                bot.pair_locale(guild, pair),
                 a=mention(pair.member_a_id),
                 b=mention(pair.member_b_id),
                 mentor=mention(row.mentor_id),

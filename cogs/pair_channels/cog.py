@@ -44,13 +44,15 @@ class PairKickoffButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], 
         if pair is None or interaction.user.id not in pair.members():
             await reply_key(interaction, "pairs.errors.not_your_pair")
             return
-        if self.action == "met":
-            recorded = await binome(interaction).pairs.first_meeting_planned(pair.id)
-            await reply_key(interaction, "pairs.first_meeting.noted" if recorded else "pairs.first_meeting.already")
+        # Imported here: the /pair extension itself relies on this one (launching, ending pairs).
+        from cogs.pair.context import pair_by_id
+
+        if self.action == "met":  # a short form: when, and where (or video); then the invite and a reminder
+            from cogs.meetings.first_meeting import open_first_meeting_form
+
+            await open_first_meeting_form(interaction, await pair_by_id(interaction, pair.id))
         else:
-            # Imported here: the /pair extension itself relies on this one (launching, ending pairs).
             from cogs.pair.charter import open_charter
-            from cogs.pair.context import pair_by_id
 
             await open_charter(interaction, await pair_by_id(interaction, pair.id))
 
@@ -101,7 +103,7 @@ class PairChannels(commands.Cog):
         if ended is None:
             return False  # already ended by someone else
         config = await self.bot.guild_configs.get(guild.id)
-        locale = self.bot.server_locale(guild)
+        locale = self.bot.pair_locale(guild, pair)
         channel = pair_channel(guild, pair)
         if channel is not None:
             if partner is not None:

@@ -212,7 +212,7 @@ class PairLauncher:
             moderator_role = guild.get_role(config.moderator_role_id) if config.moderator_role_id else None
             category = await self._category_with_room(guild, config.pair_category_name, created, moderator_role)
             names = [m.display_name for m in members] or ["binome", str(pair.id)]
-            locale = self.bot.server_locale(guild)
+            locale = self.bot.pair_locale(guild, pair)
             taken = {c.name for c in guild.text_channels} | {c.name for c in created}
             channel = await guild.create_text_channel(
                 channel_name(names[0], names[-1], taken),
@@ -243,7 +243,7 @@ class PairLauncher:
         )
 
     async def _send_kickoff(self, guild: discord.Guild, channel: discord.TextChannel, pair: Pair) -> discord.Message:
-        locale = self.bot.server_locale(guild)
+        locale = self.bot.pair_locale(guild, pair)
         catalogue = await self.bot.membership.catalogue(guild.id)
         content, view = kickoff_message(pair, catalogue, locale)
         mentioned = [discord.Object(id=m) for m in pair.members() if m is not None]

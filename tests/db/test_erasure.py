@@ -9,26 +9,35 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import Base, OnceClaim
+from bot.db.models import Base, FirstMeeting, OnceClaim, VoiceSession
+from bot.domain.announcements import SKIP
+from bot.domain.progress import LedMost, ProgressStage
+from bot.domain.slots import WeeklySlot
+from bot.services.announcements import Announcements, Answered
 from bot.services.audit import Action
 from bot.services.charters import Charters
 from bot.services.claims import Claims
 from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
+from bot.services.exclusions import Added, Exclusions
+from bot.services.first_meetings import FirstMeetings
 from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
+from bot.services.progress import ProgressRatings, Saved, current_cycle
 from bot.services.rounds import MatchingRounds
+from bot.services.slots import SlotService
+from bot.services.voice_sessions import VoiceSessions
 from bot.services.weekly import WeeklyService
 from tests.helpers import BUSINESS_DRAFT, WEB_DRAFT
 
 GUILD = 31
-LEAVER, PARTNER = 987654321012345678, 876543210987654321
+LEAVER, PARTNER, THIRD = 987654321012345678, 876543210987654321, 765432109876543210
 WEEK = date(2026, 11, 23)
 # Every text the leaver writes carries this, so any copy of it is found wherever it ends up.
 MARK = "leaver-wrote-this"
@@ -75,9 +84,14 @@ async def everything_a_member_leaves_behind(database, clock) -> int:
     """The leaver takes part in everything the program stores, next to a partner who stays."""
     membership = Membership(database, clock)
     leaver = dataclasses.replace(
-        WEB_DRAFT, city=f"Lyon {MARK}", availability=f"{MARK} evenings", bio=f"bio {MARK}", objectives=f"{MARK} goals"
+        WEB_DRAFT,
+        city=f"Lyon {MARK}",
+        availability=f"{MARK} evenings",
+        bio=f"bio {MARK}",
+        objectives=f"{MARK} goals",
+        organization=f"{MARK} Inc.",
     )
-    assert (await membership.save(GUILD, LEAVER, leaver)).saved
+    assert (await membership.save(GUILD, LEAVER, leaver, discord_locale="en-US")).saved
     assert (await membership.save(GUILD, PARTNER, dataclasses.replace(BUSINESS_DRAFT, bio="the partner's bio"))).saved
     rounds = MatchingRounds(database, clock)
     # The leaver is also a moderator: they open and confirm the round that pairs them.
@@ -90,8 +104,9 @@ async def everything_a_member_leaves_behind(database, clock) -> int:
 
     weekly = WeeklyService(database, clock)
     await weekly.begin_run(GUILD, WEEK)
-    await weekly.week(pair, WEEK)
+    week = await weekly.week(pair, WEEK)
     await weekly.propose_swap(pair, WEEK, LEAVER)
+    await weekly.propose_skip(pair, week.id, LEAVER)
     config = await GuildConfigs(database, clock).get(GUILD)
     for author, note in ((LEAVER, f"what {MARK} noted"), (PARTNER, "what the partner noted")):
         session = await weekly.log_session(
@@ -107,12 +122,47 @@ async def everything_a_member_leaves_behind(database, clock) -> int:
         )
         assert not isinstance(session, Exception) and session.note == note
 
+    # The leaver proposes the weekly slot, plans the first meeting (somewhere personal), meets in voice.
+    slots = SlotService(database, clock)
+    proposal = await slots.propose(pair, LEAVER, WeeklySlot(1, time(18), 60, "Europe/Paris"))
+    await slots.accept(pair, proposal.id, PARTNER)
+    start = clock.now() + timedelta(days=2)
+    await FirstMeetings(database, clock).plan(pair, LEAVER, start, "Europe/Paris", f"12 rue {MARK}")
+    voice = VoiceSessions(database, clock)
+    await voice.together(pair, clock.now())
+    await voice.apart(pair.id, clock.now() + timedelta(minutes=30))
+
     charters = Charters(database, clock)
     await charters.update_frame(pair_id, {"frequency": f"weekly, {MARK}", "ending": f"{MARK}: we talk first"})
     await charters.update_objectives(pair_id, LEAVER, f"learn finance ({MARK})")
     await charters.update_objectives(pair_id, PARTNER, "learn SEO")
     await charters.update_goal(pair_id, f"a blog together ({MARK})")
     await charters.set_progress(pair_id, 40, f"plan done by {MARK}")
+
+    # Self-ratings at the charter and at mid-cycle ("who led most?" too), by both.
+    progress = ProgressRatings(database, clock)
+    cycle = current_cycle(pair)
+    assert cycle is not None
+    for stage in (ProgressStage.START, ProgressStage.MID):
+        saved = await progress.save(pair_id, LEAVER, cycle, stage, [f"learn finance ({MARK})"], ["2"], "3")
+        assert isinstance(saved, Saved)
+        assert isinstance(await progress.save(pair_id, PARTNER, cycle, stage, ["learn SEO"], ["1"], "2"), Saved)
+    assert await progress.set_led(pair_id, LEAVER, cycle, ProgressStage.MID, LedMost.EQUAL)
+
+    # Who must not be paired: the leaver's own "avoid" list and their place in a third member's, moderators'
+    # exclusions naming them, and (as a moderator) an exclusion they made of two others.
+    assert (await membership.save(GUILD, THIRD, BUSINESS_DRAFT)).saved
+    exclusions = Exclusions(database, clock)
+    assert isinstance(await exclusions.avoid(GUILD, LEAVER, THIRD), Added)
+    assert isinstance(await exclusions.avoid(GUILD, THIRD, LEAVER), Added)
+    assert isinstance(await exclusions.exclude(GUILD, LEAVER, THIRD, PARTNER), Added)
+    assert isinstance(await exclusions.exclude(GUILD, PARTNER, THIRD, LEAVER), Added)
+
+    # A round the leaver (a moderator) announced, and their answer to it.
+    announcements = Announcements(database, clock)
+    announced = await announcements.draft(GUILD, 777, date(2026, 12, 3), "fr", LEAVER)
+    await announcements.open(announced, 778)
+    assert await announcements.answer(GUILD, announced, LEAVER, SKIP) is Answered.RECORDED
 
     ending = PairEnding(database, clock)
     await ending.propose(pair_id, LEAVER)
@@ -152,6 +202,13 @@ async def test_erasing_a_member_leaves_no_id_and_no_text_of_theirs_in_any_table(
         "once_claims",
         "audit_entries",
         "moderator_reports",
+        "member_avoids",
+        "pair_exclusions",
+        "round_announcements",
+        "announcement_answers",
+        "progress_ratings",
+        "pair_slots",
+        "first_meetings",
     }, before
     # ...and exercised every table of the schema but those declared free of member data.
     unexercised = {name for name, count in rows.items() if count == 0} - set(NO_MEMBER_DATA)
@@ -161,6 +218,9 @@ async def test_erasing_a_member_leaves_no_id_and_no_text_of_theirs_in_any_table(
     assert await membership.erase_member(GUILD, LEAVER) is True
     after, _ = await walk(database)
     assert after == {}, f"left behind after erasure: {after}"
+    async with database.session() as session:  # no id to find there: when they met is about them too
+        assert (await session.scalars(select(VoiceSession))).all() == []
+        assert (await session.scalars(select(FirstMeeting))).all() == []
     assert await membership.erase_member(GUILD, LEAVER) is False, "nothing left to erase"
 
     # Only the leaver's part went: the partner's profile, notes, objectives and feedback stay, and the
@@ -171,3 +231,8 @@ async def test_erasing_a_member_leaves_no_id_and_no_text_of_theirs_in_any_table(
     assert [s["note"] for s in exported["sessions"]] == [None, "what the partner noted"]
     assert exported["charter"]["your_objectives"] == "learn SEO" and exported["charter"]["goal_progress"] == 40
     assert exported["your_rating"] == {"rating": 5, "comment": "the partner's comment"}
+    # The partner's own ratings and the exclusion the leaver made of two others stay (without its author).
+    partner_data = await membership.export(GUILD, PARTNER)
+    assert [r["objectives"] for r in partner_data["progress_ratings"]] == [["learn SEO"], ["learn SEO"]]
+    assert [(e.a, e.b) for e in await Exclusions(database, clock).exclusions(GUILD)] == [(THIRD, PARTNER)]
+    assert await Exclusions(database, clock).avoided(GUILD, THIRD) == []

@@ -9,7 +9,7 @@ from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
-from bot.services.weekly import PAUSED_WEEK, POSTED, LogError, SwapOutcome, WeeklyService
+from bot.services.weekly import PAUSED_WEEK, POSTED, SKIPPED, LogError, SkipOutcome, SwapOutcome, WeeklyService
 from tests.db.test_rounds import BUSINESS, GUILD, MOD, WEB, onboard
 
 WEEK = date(2026, 11, 30)
@@ -40,7 +40,8 @@ async def test_alternation_skips_paused_and_skipped_weeks(database, clock):
     await Membership(database, clock).set_status(GUILD, b, "active")
     third = await weekly.week(pair, WEEK + timedelta(days=14))
     assert third.mentor_id == b, "the paused week did not count"
-    assert await weekly.skip(pair, third.id) is not None
+    assert (await weekly.propose_skip(pair, third.id, a))[0] is SkipOutcome.PROPOSED
+    assert (await weekly.accept_skip(pair, third.id, b))[0] is SkipOutcome.SKIPPED
     fourth = await weekly.week(pair, WEEK + timedelta(days=21))
     assert fourth.mentor_id == b, "a skipped week does not count either"
     fifth = await weekly.week(pair, WEEK + timedelta(days=28))
@@ -57,7 +58,8 @@ async def test_the_run_plans_weeks_in_bulk_with_the_same_rhythm(database, clock)
     assert (first.week.mentor_id, first.week.learner_id, first.week.topic) == (a, b, "seo")
     [second] = await weekly.roster(GUILD, WEEK + timedelta(days=7))
     assert (second.week.mentor_id, second.week.topic) == (b, "finance")
-    assert await weekly.skip(pair, second.week.id) is not None
+    assert (await weekly.propose_skip(pair, second.week.id, a))[0] is SkipOutcome.PROPOSED
+    assert (await weekly.accept_skip(pair, second.week.id, b))[0] is SkipOutcome.SKIPPED
     [third] = await weekly.roster(GUILD, WEEK + timedelta(days=14))
     assert (third.week.mentor_id, third.week.topic) == (b, "finance"), "the skipped week did not count"
     [fourth] = await weekly.roster(GUILD, WEEK + timedelta(days=21))
@@ -82,6 +84,23 @@ async def test_a_posted_week_stays_posted_and_swaps_need_the_partner(database, c
     assert outcome is SwapOutcome.SWAPPED and (row.mentor_id, row.learner_id, row.topic) == (b, a, "finance")
     assert (await weekly.accept_swap(pair, entry.week.id, b))[0] is SwapOutcome.NOTHING_PROPOSED
     assert (await weekly.week(pair, WEEK + timedelta(days=7))).mentor_id == b, "the base rhythm goes on"
+
+
+async def test_skipping_a_week_needs_the_partners_consent(database, clock):
+    pair = await active_pair(database, clock)
+    weekly = WeeklyService(database, clock)
+    a, b = pair.member_a_id, pair.member_b_id
+    week = await weekly.week(pair, WEEK)
+    assert (await weekly.accept_skip(pair, week.id, b))[0] is SkipOutcome.NOTHING_PROPOSED
+    assert (await weekly.propose_skip(pair, week.id, a))[0] is SkipOutcome.PROPOSED
+    assert (await weekly.week(pair, WEEK)).status != SKIPPED, "one click does not skip it for both"
+    assert (await weekly.propose_skip(pair, week.id, b))[0] is SkipOutcome.ALREADY_PROPOSED
+    assert (await weekly.accept_skip(pair, week.id, a))[0] is SkipOutcome.OWN_PROPOSAL
+    outcome, row = await weekly.accept_skip(pair, week.id, b)
+    assert outcome is SkipOutcome.SKIPPED and row.status == SKIPPED
+    assert (await weekly.accept_skip(pair, week.id, b))[0] is SkipOutcome.WEEK_CLOSED
+    assert (await weekly.propose_skip(pair, week.id, a))[0] is SkipOutcome.WEEK_CLOSED
+    assert (await weekly.propose_swap(pair, WEEK, a))[0] is SwapOutcome.WEEK_CLOSED
 
 
 async def test_check_ins_default_to_the_weeks_mentor_and_refuse_the_future(database, clock):
@@ -113,6 +132,18 @@ async def test_check_ins_default_to_the_weeks_mentor_and_refuse_the_future(datab
         note="",
     )
     assert future is LogError.FUTURE_DATE
+    before = await weekly.log_session(
+        pair,
+        config,
+        logged_by=pair.member_b_id,
+        held=True,
+        mode=None,
+        minutes=None,
+        led_by=None,
+        session_date=today - timedelta(days=1),  # the pair started today
+        note="",
+    )
+    assert before is LogError.BEFORE_START
     stranger = await weekly.log_session(
         pair,
         config,

@@ -58,7 +58,7 @@ async def real_traffic(fake: FakeDiscord, bot: BotProcess) -> None:
     )
     message = await preview.final_message()
     await fake.click(message, component_id(message, ":confirm:0"), owner.id)
-    await fake.wait_for(lambda: "1/1 pair(s) created" in fake.message(message.id).text, description="the summary")
+    await fake.wait_for(lambda: "1/1 pair created" in fake.message(message.id).text, description="the summary")
     remind = await fake.slash_command(guild.id, owner.id, "mentoring-admin", subcommand="remind-now", locale="fr")
     await remind.wait_for_followup()
     [channel] = [c for c in fake.channels(guild.id, type=0) if c.topic and "[binome:" in c.topic]

@@ -10,8 +10,8 @@ from tests.e2e.test_weekly import all_pairs, start_program
 
 
 async def test_a_slow_command_is_acknowledged_in_time_then_answered(fake, bot, db, database_url):
-    guild, _ = await start_program(fake, bot, database_url, members=2)
-    [pair] = await all_pairs(db)
+    guild, _ = await start_program(fake, bot, database_url, members=4)
+    pair = (await all_pairs(db))[0]
     # `/pair swap` posts its proposal in the pair's channel before answering: Discord takes 4 s to post it.
     fake.hold_next("POST", f"/channels/{pair.channel_id}/messages", 4.0)
     swap = await fake.slash_command(

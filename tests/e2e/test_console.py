@@ -143,7 +143,7 @@ async def test_console_pairs_stats_export_audit_and_waiting_reports(fake, bot, d
     assert preview.ephemeral and "Appariement n°" in preview.text
     assert fake.messages(general.id) == []
     await fake.click(preview, component_id(preview, ":confirm:0"), owner.id)
-    await fake.wait_for(lambda: "6/6 pair(s) created" in fake.message(preview.id).text, description="6 pairs")
+    await fake.wait_for(lambda: "6/6 pairs created" in fake.message(preview.id).text, description="6 pairs")
     pairs = await all_pairs(db)
     assert [p.status for p in pairs] == ["active"] * 6
     await seed_health(db, pairs)
@@ -295,7 +295,7 @@ async def test_console_pairs_stats_export_audit_and_waiting_reports(fake, bot, d
     await eventually(two_reports, what="the second report stored")
     setup = await admin(fake, guild, owner, "setup")
     answer = (await setup.response()).content
-    assert "Je ne peux pas écrire dans" in answer and "Send Messages" in answer and "1 en attente" in answer
+    assert "Je ne peux pas écrire dans" in answer and "Envoyer des messages" in answer and "1 en attente" in answer
     _, (reports, _) = await pairs_list(fake, guild, owner)
     assert "Je ne peux pas écrire dans" in reports["description"]
 

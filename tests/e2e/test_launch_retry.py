@@ -19,7 +19,7 @@ async def test_a_503_storm_during_confirmation_is_retried_while_the_bot_runs(fak
     fake.fail_next("POST", "/guilds/*/channels", 503, times=7)
     fake.fail_next("POST", "/channels/*/messages", 503, times=2)
     await fake.click(message, component_id(message, ":confirm:0"), owner.id)
-    await fake.wait_for(lambda: "0/5 pair(s) created" in current_text(fake, message), description="the summary")
+    await fake.wait_for(lambda: "0/5 pairs created" in current_text(fake, message), description="the summary")
     summary = current_text(fake, message)
     assert "5 pairs are still waiting for their channels" in summary and "retrying by myself" in summary
 

@@ -1,7 +1,8 @@
 """Erasing a member: every text they wrote and every reference to them, in every table.
 
-What stays is anonymous: pairs, weeks, sessions and feedback rows keep their counts, dates, skills
-and durations, with the member's id nulled and their texts blanked or deleted. Texts the member
+What stays is anonymous: pairs, weeks, sessions, slots and feedback rows keep their counts, dates,
+skills and durations, with the member's id nulled and their texts blanked or deleted. The first meeting
+(its place) and the voice sessions (when the two were together) of their pairs are deleted. Texts the member
 wrote with their partner, without a record of who typed them (the charter's frame, shared goal and
 its note), go too: they may be the member's. The partner's own texts stay (their objectives, their
 session notes and their feedback).
@@ -20,14 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     Charter,
+    FirstMeeting,
     MatchRound,
     OnceClaim,
     Pair,
     PairFeedback,
     PairSession,
+    PairSlot,
     PairWeek,
+    VoiceSession,
 )
-from bot.db.repositories import console
+from bot.db.repositories import community, console
 from bot.db.repositories.profiles import delete_member_data
 from bot.domain.charter import FRAME_PARTS
 
@@ -47,6 +51,9 @@ async def erase_member(session: AsyncSession, guild_id: int, user_id: int, now: 
         found = True
         blanked = {f"objectives_{side}": "", **dict.fromkeys(SHARED_CHARTER_TEXTS, "")}
         await session.execute(update(Charter).where(Charter.pair_id.in_(pair_ids)).values(blanked))
+        # Where and when they met, and when they were together in voice: about them, whoever typed it.
+        await session.execute(delete(FirstMeeting).where(FirstMeeting.pair_id.in_(pair_ids)))
+        await session.execute(delete(VoiceSession).where(VoiceSession.pair_id.in_(pair_ids)))
         await session.execute(update(Pair).where(Pair.id.in_(pair_ids)).values({column.key: None}))
     # Their session notes go with them (before the author column is nulled); the partner's stay.
     notes = await session.execute(
@@ -58,8 +65,9 @@ async def erase_member(session: AsyncSession, guild_id: int, user_id: int, now: 
     found |= notes.rowcount > 0
     for model, columns in (
         (Pair, (Pair.end_proposed_by,)),
-        (PairWeek, (PairWeek.mentor_id, PairWeek.learner_id, PairWeek.swap_proposed_by)),
+        (PairWeek, (PairWeek.mentor_id, PairWeek.learner_id, PairWeek.swap_proposed_by, PairWeek.skip_proposed_by)),
         (PairSession, (PairSession.led_by, PairSession.logged_by)),
+        (PairSlot, (PairSlot.proposed_by,)),
         (MatchRound, (MatchRound.created_by, MatchRound.decided_by)),
     ):
         for column in columns:
@@ -75,6 +83,8 @@ async def erase_member(session: AsyncSession, guild_id: int, user_id: int, now: 
     )
     found |= feedback.rowcount > 0
     found |= await _scrub_round_proposals(session, guild_id, user_id)
+    # "Avoid" lists (theirs, and their place in others'), exclusions, announcement answers, self-ratings.
+    found |= await community.forget_member(session, guild_id, user_id)
     claims = await session.execute(
         delete(OnceClaim).where(
             OnceClaim.guild_id == guild_id,

@@ -42,12 +42,13 @@ async def get_or_create_settings(session: AsyncSession, guild_id: int, now: date
     return settings
 
 
-async def skill_catalogue(session: AsyncSession, guild_id: int) -> list[Skill]:
-    """The guild's skills in display order, seeding the default catalogue the first time."""
-    query = select(Skill).where(Skill.guild_id == guild_id).order_by(Skill.position, Skill.key)
+async def skill_catalogue(session: AsyncSession, guild_id: int, *, include_removed: bool = False) -> list[Skill]:
+    """The guild's skills in display order, seeding the default catalogue the first time. Skills
+    moderators removed are left out unless `include_removed` (to name what profiles and pairs used)."""
+    query = select(Skill).where(Skill.guild_id == guild_id).order_by(Skill.position, Skill.id)
     skills = list((await session.scalars(query)).all())
     if skills:
-        return skills
+        return skills if include_removed else [skill for skill in skills if skill.removed_at is None]
     rows = [
         {
             "guild_id": guild_id,
