@@ -15,6 +15,7 @@ from bot.domain.shards import ShardConfigError, describe_shards, parse_shard_cou
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_LOCALES = ("fr", "en")
+DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot token, interactions excluded
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'binome.db'}"
 
 
@@ -62,6 +63,18 @@ def _positive_float(name: str, raw: str | None, default: float) -> float:
     return value
 
 
+def _rate(name: str, raw: str | None, default: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number of requests per second, got {raw!r}") from exc
+    if value < 0:
+        raise SettingsError(f"{name} must be 0 (no pacing) or more, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     discord_token: Secret = field(default_factory=lambda: Secret(""))
@@ -87,6 +100,12 @@ class Settings:
     @property
     def on_postgresql(self) -> bool:
         return self.database_url.startswith("postgresql")
+
+    # Requests per second this process sends to Discord's API (interactions excluded), paced before
+    # sending (`bot.client.pacing`). Discord's global limit is 50 per bot token: processes sharing a
+    # token split it — by default in proportion to the shards each runs. 0: no pacing (discord.py
+    # only reacts to 429s).
+    global_rate: int = 50
 
     @classmethod
     def from_env(cls, env_file: Path | None = PROJECT_ROOT / ".env") -> Settings:
@@ -115,7 +134,18 @@ class Settings:
             ),
             shard_count=shard_count,
             shard_ids=shard_ids,
+            global_rate=_rate(
+                "DISCORD_GLOBAL_RATE", env.get("DISCORD_GLOBAL_RATE"), _share_of_global(shard_count, shard_ids)
+            ),
         )
+
+
+def _share_of_global(shard_count: int | None, shard_ids: tuple[int, ...] | None) -> int:
+    """This process's share of the bot token's 50 requests/s: all of it, or in proportion to its shards
+    when several processes run the bot (16 for one shard of 3)."""
+    if shard_count is None or shard_ids is None:
+        return DISCORD_GLOBAL_LIMIT
+    return max(1, DISCORD_GLOBAL_LIMIT * len(shard_ids) // shard_count)
 
 
 def _shards(raw_count: str, raw_ids: str, database_url: str) -> tuple[int | None, tuple[int, ...] | None]:

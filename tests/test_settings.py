@@ -80,3 +80,29 @@ def test_shards_on_sqlite_are_refused(monkeypatch):
     monkeypatch.setenv("SHARD_IDS", "1")
     with pytest.raises(SettingsError, match=r"\(shard 1 of 3\) split the bot .* DATABASE_URL is SQLite"):
         Settings.from_env(env_file=None)
+
+
+def test_the_global_rate_is_a_budget_of_requests_per_second(monkeypatch):
+    monkeypatch.delenv("DISCORD_GLOBAL_RATE", raising=False)
+    assert Settings.from_env(env_file=None).global_rate == 50, "Discord's global limit per bot token"
+    monkeypatch.setenv("DISCORD_GLOBAL_RATE", "25")  # e.g. two processes sharing one token
+    assert Settings.from_env(env_file=None).global_rate == 25
+    monkeypatch.setenv("DISCORD_GLOBAL_RATE", "0")
+    assert Settings.from_env(env_file=None).global_rate == 0, "no pacing"
+    for wrong in ("-5", "fast", "12.5"):
+        monkeypatch.setenv("DISCORD_GLOBAL_RATE", wrong)
+        with pytest.raises(SettingsError, match="DISCORD_GLOBAL_RATE"):
+            Settings.from_env(env_file=None)
+
+
+def test_processes_sharing_a_token_share_the_global_rate_by_default(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://x@y/z")
+    monkeypatch.delenv("DISCORD_GLOBAL_RATE", raising=False)
+    monkeypatch.setenv("SHARD_COUNT", "3")
+    monkeypatch.setenv("SHARD_IDS", "1")
+    assert Settings.from_env(env_file=None).global_rate == 16, "one shard of 3: a third of 50"
+    monkeypatch.setenv("SHARD_IDS", "0-2")
+    assert Settings.from_env(env_file=None).global_rate == 50
+    monkeypatch.setenv("SHARD_IDS", "1")
+    monkeypatch.setenv("DISCORD_GLOBAL_RATE", "30")
+    assert Settings.from_env(env_file=None).global_rate == 30, "an explicit value wins"

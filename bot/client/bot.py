@@ -12,9 +12,11 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.client.acknowledge import Backlog
 from bot.client.command_sync import sync_commands
 from bot.client.errors import BinomeTree
 from bot.client.interactions import reply_key
+from bot.client.pacing import GlobalPacer, pacing_trace
 from bot.client.sharding import before_identify, take_shards
 from bot.client.translator import CatalogueTranslator
 from bot.client.ui import has_handler
@@ -70,6 +72,8 @@ def intents() -> discord.Intents:
 
 class Binome(commands.AutoShardedBot):
     def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
+        # Requests to Discord wait for a slot under the global limit before they are sent (not after a 429).
+        self.pacer = GlobalPacer(settings.global_rate) if settings.global_rate else None
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands: everything is a slash command
             intents=intents(),
@@ -79,6 +83,7 @@ class Binome(commands.AutoShardedBot):
             # Exactly these shards (SHARD_COUNT/SHARD_IDS), else all of Discord's recommended count (sharding.py).
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
+            http_trace=pacing_trace(self.pacer, lambda: self.application_id) if self.pacer else None,
         )
         self.settings = settings
         self.db = db
@@ -111,6 +116,8 @@ class Binome(commands.AutoShardedBot):
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
         self.shards_lost: str | None = None
+        # Interactions received and not acknowledged yet: when several wait, marked commands acknowledge first.
+        self.backlog = Backlog()
 
     async def setup_hook(self) -> None:
         await take_shards(self)  # first: a second process for the same shards stops here
@@ -159,7 +166,8 @@ class Binome(commands.AutoShardedBot):
         # Scheduled work needs the guild cache, so it starts once the gateway is ready.
         self.scheduler.start()
         shards = describe_shards(self.shard_ids or range(self.shard_count or 1), self.shard_count or 1)
-        log.info("Binôme ready as %s in %d guild(s) (%s)", self.user, len(self.guilds), shards)
+        pace = f"{self.settings.global_rate} requests/s" if self.pacer else "no pacing"
+        log.info("Binôme ready as %s in %d guild(s) (%s; %s)", self.user, len(self.guilds), shards, pace)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         await before_identify(self, shard_id)  # one IDENTIFY per bucket per 5 s, across processes
@@ -173,6 +181,8 @@ class Binome(commands.AutoShardedBot):
         task.add_done_callback(self._answering.discard)
 
     async def close(self) -> None:
+        if self.pacer is not None:
+            log.info("global pacing: %s", self.pacer.stats)
         await self.scheduler.shutdown()
         await self.cpu.shutdown()
         await super().close()
@@ -184,6 +194,8 @@ class Binome(commands.AutoShardedBot):
         # a custom id the bot never made) is answered "expired" instead of failing in the client. Decided
         # here, synchronously, right after discord.py routed it: a view's own callback may stop the view
         # (leaving the store) before any event handler would run.
+        if event_name == "interaction" and args:
+            self.backlog.received(args[0])
         if event_name == "interaction" and args and not has_handler(args[0]):
             interaction: discord.Interaction = args[0]
             custom_id = (interaction.data or {}).get("custom_id")

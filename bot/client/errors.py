@@ -1,4 +1,5 @@
-"""The single error handler of the command tree (views and modals route their errors here too)."""
+"""The command tree: its single error handler (views and modals route their errors here too), and the
+acknowledgement of marked commands when the bot is busy (`bot.client.acknowledge`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.client.acknowledge import acknowledge_when_busy
 from bot.client.interactions import UserError, reply_key
 from bot.client.permissions import PermissionList
 
@@ -39,6 +41,11 @@ def _describe(error: Exception) -> tuple[str, dict[str, Any]] | None:
 
 
 class BinomeTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # Runs before every command: a marked one is acknowledged first when the bot is busy, or in time.
+        await acknowledge_when_busy(interaction, interaction.client.backlog)  # type: ignore[attr-defined]
+        return True
+
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         original: Exception = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         described = _describe(original)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.client.acknowledge import answer_lock
 from bot.i18n import supported_locale, t
 
 if TYPE_CHECKING:
@@ -54,14 +55,16 @@ def tr(interaction: discord.Interaction, key: str, /, **params: Any) -> str:
 
 
 async def reply(interaction: discord.Interaction, content: str | None = None, **kwargs: Any) -> None:
-    """An ephemeral answer, whether or not the interaction was already acknowledged."""
+    """An ephemeral answer, whether or not the interaction was already acknowledged (by the handler, or
+    by the bot when busy: `bot.client.acknowledge`, whose timer takes the same lock)."""
     kwargs.setdefault("ephemeral", True)
     if content is not None:
         kwargs["content"] = content
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
-    else:
-        await interaction.response.send_message(**kwargs)
+    async with answer_lock(interaction):
+        if not interaction.response.is_done():
+            await interaction.response.send_message(**kwargs)
+            return
+    await interaction.followup.send(**kwargs)
 
 
 async def reply_key(interaction: discord.Interaction, key: str, /, **params: Any) -> None:

@@ -57,6 +57,21 @@ def has_handler(interaction: discord.Interaction) -> bool:
     )
 
 
+class PersistentButtons(discord.ui.View):
+    """The buttons of a public message whose clicks the bot's persistent `DynamicItem`s answer (matched by
+    custom id, after a restart too): built like any view, but never kept in discord.py's view store.
+
+    discord.py stores every view sent with a message and never lets go of one with no timeout: one View
+    and its Buttons per weekly message, kickoff, swap proposal... for as long as the bot runs (about 4 kB
+    each, 20 MB per weekly run of 5,000 pairs). Nothing needs them: the DynamicItems answer the clicks."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    def is_finished(self) -> bool:
+        return True  # discord.py stores only views that are still listening
+
+
 class OwnedView(discord.ui.View):
     """A view that only its owner may use; others get a polite localized refusal."""
 

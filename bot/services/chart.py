@@ -3,6 +3,9 @@
 matplotlib with its Agg backend, through the object API (one `Figure` per call, no pyplot global
 state), so it can run in a worker thread: the caller renders it off the event loop
 (`asyncio.to_thread(render_chart, ...)`). Axis labels and dates come localized from the caller.
+
+matplotlib (with numpy, about 40 MB resident) is imported on the first chart, not with the bot: most
+bots never draw one, and the bot process stays small (benchmarks/bench_memory.py).
 """
 
 from __future__ import annotations
@@ -10,14 +13,6 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 SESSIONS_COLOUR = "#5865F2"  # Discord's blurple
 PAIRS_COLOUR = "#ED4245"
@@ -41,6 +36,13 @@ def render_chart(sessions: list[int], active_pairs: list[int], text: ChartText) 
 
 
 def _render(sessions: list[int], active_pairs: list[int], text: ChartText) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(8, 4.2), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

@@ -29,6 +29,7 @@ CATCH_UP_GRACE = timedelta(days=2)  # after longer downtime the week's message w
 NUDGE_AFTER = timedelta(days=3)
 SILENT_WEEKS_BEFORE_REPORT = 3
 FIRST_MEETING_REMINDER_AFTER = timedelta(days=14)
+BATCH = 500  # pairs per statement when planning a week (well under the bind-parameter limits)
 
 
 class SwapOutcome(enum.Enum):
@@ -136,13 +137,51 @@ class WeeklyService(WeekSkips):
                     )
                 ).all()
             }
+            unplanned = [pair for pair in pairs if pair.id not in planned]
+            if unplanned:  # the week's first run: plan every pair's week in a few statements, not per pair
+                planned.update(await self._plan_weeks(session, unplanned, week))
             entries = []
             for pair in pairs:
-                row = planned.get(pair.id) or await self._ensure_week(session, pair, week)
+                row = planned[pair.id]
                 if row.status == PLANNED and paused_members & set(pair.members()):
                     row.status = PAUSED_WEEK
                 entries.append(RosterEntry(pair, row))
             return entries
+
+    async def _plan_weeks(self, session: AsyncSession, pairs: list[Pair], week: date) -> dict[int, PairWeek]:
+        """Create `week`'s row for each of `pairs` (as `_ensure_week` does one by one), in batches."""
+        rows: dict[int, PairWeek] = {}
+        for start in range(0, len(pairs), BATCH):
+            batch = pairs[start : start + BATCH]
+            ids = [pair.id for pair in batch]
+            counted: Counter[int] = Counter()
+            learner_weeks: dict[int, dict[int, int]] = {pair_id: {} for pair_id in ids}
+            earlier = await session.execute(
+                select(PairWeek.pair_id, PairWeek.learner_id, func.count())
+                .where(PairWeek.pair_id.in_(ids), PairWeek.week_start < week, PairWeek.status.in_(COUNTED))
+                .group_by(PairWeek.pair_id, PairWeek.learner_id)
+            )
+            for pair_id, learner_id, count in earlier.all():
+                counted[pair_id] += count
+                if learner_id is not None:
+                    learner_weeks[pair_id][learner_id] = count
+            values = []
+            for pair in batch:
+                plan = plan_week(
+                    pair.member_a_id or 0,
+                    pair.member_b_id or 0,
+                    counted_weeks_before=counted[pair.id],
+                    learner_weeks_before=learner_weeks[pair.id],
+                    a_teaches_b=list(pair.a_teaches_b),
+                    b_teaches_a=list(pair.b_teaches_a),
+                    swapped=False,
+                )
+                values.append(self._week_values(pair, week, plan))
+            # Another caller (`/pair week`, another run) may plan some of these weeks at once: the first wins.
+            await session.execute(insert_ignoring_conflicts(session, PairWeek, values))
+            query = select(PairWeek).where(PairWeek.pair_id.in_(ids), PairWeek.week_start == week)
+            rows.update({row.pair_id: row for row in (await session.scalars(query)).all()})
+        return rows
 
     async def mark_posted(self, pair_week_id: int, message_id: int) -> None:
         async with self._db.session() as session:
@@ -168,7 +207,13 @@ class WeeklyService(WeekSkips):
         if row is not None:
             return row
         plan = await self._plan(session, pair, week, swapped=False)
-        values = {
+        # Two callers (the run and `/pair week`, say) may plan the same week at once: the first wins.
+        await session.execute(insert_ignoring_conflicts(session, PairWeek, [self._week_values(pair, week, plan)]))
+        return (await session.scalars(query)).one()
+
+    @staticmethod
+    def _week_values(pair: Pair, week: date, plan: WeekPlan) -> dict:
+        return {
             "pair_id": pair.id,
             "guild_id": pair.guild_id,
             "week_start": week,
@@ -178,9 +223,6 @@ class WeeklyService(WeekSkips):
             "topic": plan.topic,
             "swapped": False,
         }
-        # Two callers (the run and `/pair week`, say) may plan the same week at once: the first wins.
-        await session.execute(insert_ignoring_conflicts(session, PairWeek, [values]))
-        return (await session.scalars(query)).one()
 
     async def _plan(self, session: AsyncSession, pair: Pair, week: date, *, swapped: bool) -> WeekPlan:
         earlier = (

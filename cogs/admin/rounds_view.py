@@ -7,6 +7,7 @@ and read everything from the database: only moderators may use them, and Confirm
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from datetime import date
@@ -27,6 +28,7 @@ from cogs.admin.preflight import channel_problem
 from cogs.announce.announce import round_ran
 from cogs.announce.left_out import tell_left_out
 from cogs.pair_channels import pair_channels
+from cogs.pair_channels.launcher import LaunchEstimate
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +163,14 @@ async def render_preview(interaction: discord.Interaction, round_: MatchRound, p
     return {"embed": preview_embed(round_, lines, page, locale), "view": preview_view(round_, pages, page, locale)}
 
 
+def progress_text(done: int, total: int, remaining_seconds: float, locale: str) -> str:
+    """The launch's progress; a launch that will still take minutes says how many (Discord paces it)."""
+    text = t("admin.match.progress", locale, done=done, total=total)
+    if remaining_seconds < 60:
+        return text
+    return t("admin.match.progress_minutes", locale, progress=text, count=math.ceil(remaining_seconds / 60))
+
+
 class RoundButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=ROUND_PATTERN):
     def __init__(self, round_id: int, action: str, page: int, **button: object) -> None:
         super().__init__(
@@ -219,15 +229,15 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
         return
     locale = locale_of(interaction)
     last_edit = 0.0
+    estimate = LaunchEstimate(len(outcome.pair_ids))
 
     async def progress(done: int, total: int) -> None:
         nonlocal last_edit
         if done < total and time.monotonic() - last_edit < PROGRESS_EVERY_SECONDS:
             return  # at most one edit every 1.5 s: edits share the channel's rate limit
         last_edit = time.monotonic()
-        await interaction.edit_original_response(
-            content=t("admin.match.progress", locale, done=done, total=total), view=None
-        )
+        text = progress_text(done, total, estimate.remaining_seconds(done), locale)
+        await interaction.edit_original_response(content=text, view=None)
 
     await progress(0, len(outcome.pair_ids))
     report = await pair_channels(bot).launcher.launch(guild, outcome.pair_ids, progress)

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client.acknowledge import acknowledged_when_busy
 from bot.client.interactions import locale_of, reply, reply_key, tr
 from bot.client.translator import cmd
 from bot.client.ui import ConfirmView
@@ -81,6 +82,7 @@ class Onboarding(
 
     # --- commands --------------------------------------------------------------------------
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.join.name"), description=cmd("mentoring.join.description"))
     async def join(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
@@ -98,9 +100,10 @@ class Onboarding(
             is_update=existing is not None,
             ask_organization=config.separate_organizations,
         )
-        await interaction.response.send_message(view.content(), view=view, ephemeral=True)
+        await reply(interaction, view.content(), view=view)
         view.message = await interaction.original_response()
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.profile.name"), description=cmd("mentoring.profile.description"))
     @app_commands.rename(member=cmd("mentoring.profile.member.name"))
     @app_commands.describe(member=cmd("mentoring.profile.member.description"))
@@ -136,10 +139,12 @@ class Onboarding(
         view = AvoidListView(self.bot, user.id, locale, names, self._own_profile) if names else None
         return {"embed": embed, **({"view": view} if view else {})}
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.pause.name"), description=cmd("mentoring.pause.description"))
     async def pause(self, interaction: discord.Interaction) -> None:
         await self._set_status(interaction, PAUSED, "pause")
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.resume.name"), description=cmd("mentoring.resume.description"))
     async def resume(self, interaction: discord.Interaction) -> None:
         await self._set_status(interaction, ACTIVE, "resume")
@@ -152,6 +157,7 @@ class Onboarding(
         else:
             await reply_key(interaction, f"onboarding.{action}.{'done' if changed else 'already'}")
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.leave.name"), description=cmd("mentoring.leave.description"))
     async def leave(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
@@ -170,6 +176,7 @@ class Onboarding(
         await reply(interaction, tr(interaction, "onboarding.leave.confirm"), view=view)
         view.message = await interaction.original_response()
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("mentoring.my_data.name"), description=cmd("mentoring.my_data.description"))
     async def my_data(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None

@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client.acknowledge import acknowledged_when_busy
 from bot.client.translator import cmd
 from bot.domain.slots import REMINDER_CHOICES
 from cogs.meetings import slot as meeting_slot
@@ -41,10 +42,12 @@ class PairCommands(commands.GroupCog, group_name=cmd("pair.name"), group_descrip
     ) -> None:
         await charter.show_or_update_goal(interaction, await pair_here(interaction), progress, note)
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("pair.week.name"), description=cmd("pair.week.description"))
     async def week(self, interaction: discord.Interaction) -> None:
         await weekly.show_week(interaction, await pair_here(interaction))
 
+    @acknowledged_when_busy
     @app_commands.command(name=cmd("pair.swap.name"), description=cmd("pair.swap.description"))
     async def swap(self, interaction: discord.Interaction) -> None:
         await weekly.propose_swap(interaction, await pair_here(interaction))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.client.interactions import UserError, binome, locale_of, mention, pings, reply, tr
-from bot.client.ui import GuardedItem
+from bot.client.ui import GuardedItem, PersistentButtons
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
 from bot.i18n.dates import day_and_month
@@ -60,7 +60,7 @@ def weekly_message(
     content = weekly_text(week, labels, locale)
     if slot_line:  # the pair's weekly slot (cogs.meetings), in each reader's zone
         content = f"{content}\n{slot_line}"
-    view = discord.ui.View(timeout=None)
+    view = PersistentButtons()
     for action, style in (
         ("log", discord.ButtonStyle.primary),
         ("swap", discord.ButtonStyle.secondary),
@@ -139,7 +139,7 @@ async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
         topic=topic_name(swapped.topic, await skill_labels(bot, guild.id, locale), locale),
         partner=mention(partner),
     )
-    view = discord.ui.View(timeout=None)
+    view = PersistentButtons()
     view.add_item(
         discord.ui.Button(
             label=t("weekly.swap.button_accept", locale),
@@ -197,7 +197,7 @@ async def propose_skip(interaction: discord.Interaction, pair: Pair, week: PairW
     locale = bot.pair_locale(guild, pair)
     partner = pair.partner_of(interaction.user.id)
     text = t("weekly.skip.proposal", locale, proposer=mention(interaction.user.id), partner=mention(partner))
-    view = discord.ui.View(timeout=None)
+    view = PersistentButtons()
     view.add_item(
         discord.ui.Button(
             label=t("weekly.skip.button_accept", locale),

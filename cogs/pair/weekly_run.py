@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONCURRENT_POSTS = 8  # different channels, different buckets; the global limit is the real bound
+CONCURRENT_GUILDS = 4  # guilds whose weekly run proceeds at once (see `weekly_check`)
 
 
 @dataclass(slots=True)
@@ -252,14 +253,26 @@ async def send_nudges(bot: Binome, guild: discord.Guild, week: date, now: dateti
 
 async def weekly_check(bot: Binome, now: datetime) -> None:
     """The scheduler's check: run each guild's week when due (on time, as a catch-up, or again while
-    some of its messages are unsent), then the nudges."""
-    for guild in bot.guilds:
-        config = await bot.guild_configs.get(guild.id)
-        week = await bot.weekly.due_week(config, now)
-        if week is not None:
-            report = await run_week(bot, guild, week)
-            log.info("weekly run %s for guild %s: %s", week, guild.id, report)
-        await send_nudges(bot, guild, week_start_for(config, now), now)
+    some of its messages are unsent), then the nudges.
+
+    A few guilds at a time: one guild's preparation (its roster, its claims) overlaps the others'
+    posting, so the bot's requests keep the global limit busy (`bot.client.pacing` keeps them under it).
+    One guild failing does not hold up the others (it is retried at the next tick)."""
+    limit = asyncio.Semaphore(CONCURRENT_GUILDS)
+
+    async def one(guild: discord.Guild) -> None:
+        async with limit:
+            config = await bot.guild_configs.get(guild.id)
+            week = await bot.weekly.due_week(config, now)
+            if week is not None:
+                report = await run_week(bot, guild, week)
+                log.info("weekly run %s for guild %s: %s", week, guild.id, report)
+            await send_nudges(bot, guild, week_start_for(config, now), now)
+
+    guilds = list(bot.guilds)
+    for guild, outcome in zip(guilds, await asyncio.gather(*map(one, guilds), return_exceptions=True), strict=True):
+        if isinstance(outcome, Exception):
+            log.error("weekly check for guild %s failed; retried at the next tick", guild.id, exc_info=outcome)
 
 
 async def remind_now(interaction: discord.Interaction) -> None:

@@ -6,7 +6,7 @@ import re
 
 import discord
 
-from bot.client.ui import find_recent_message
+from bot.client.ui import PersistentButtons, find_recent_message
 from bot.db.models import Pair
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
@@ -35,7 +35,7 @@ def kickoff_message(pair: Pair, catalogue: list[SkillSpec], locale: str) -> tupl
             t("pairs.kickoff.charter", locale),
         )
     )
-    view = discord.ui.View(timeout=None)
+    view = PersistentButtons()
     view.add_item(
         discord.ui.Button(
             label=t("pairs.kickoff.button_charter", locale),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,6 +53,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CREATION_LOCK = "pair-channels"  # per guild
+#: How long Discord takes to let the bot create one more channel in a guild, for a launch's estimate. Discord
+#: does not document its channel-creation bucket; modelled, as in the fake Discord
+#: (`fake_discord.ratelimit.DEFAULT_ROUTE_LIMITS`), on 5 creations per 5 s per guild (see bench_kickoff).
+SECONDS_PER_CHANNEL = 1.0
+#: After this many pairs, the estimate follows the pace observed instead (whatever Discord's bucket is).
+OBSERVED_AFTER = 20
+
 Progress = Callable[[int, int], Awaitable[None]]
 ChannelGone = Callable[[discord.Guild, Pair], Awaitable[None]]
 Tell = Callable[..., Awaitable[None]]  # (guild, report kind, pair=..., event_key=..., **params)
@@ -68,6 +76,23 @@ class LaunchReport:
     def pending(self) -> list[int]:
         """Not launched yet: each is retried by itself (this run's failures, other runs' launches)."""
         return [*self.failed, *self.elsewhere]
+
+
+class LaunchEstimate:
+    """How long the rest of a launch will take: the modelled pace (one channel per second) at first, then
+    the pace observed so far. A launch is paced by Discord's channel-creation bucket (one guild, one
+    bucket): 200 pairs take minutes, and the moderator is told so."""
+
+    def __init__(self, total: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.total = total
+        self._clock = clock
+        self._started = clock()
+
+    def remaining_seconds(self, done: int) -> float:
+        left = max(self.total - done, 0)
+        if done >= OBSERVED_AFTER:
+            return left * (self._clock() - self._started) / done
+        return left * SECONDS_PER_CHANNEL
 
 
 class PairLauncher:

@@ -48,6 +48,25 @@ async def test_alternation_skips_paused_and_skipped_weeks(database, clock):
     assert (fifth.mentor_id, fifth.topic) == (a, "social-media"), "topics rotate through what B wants to learn"
 
 
+async def test_the_run_plans_weeks_in_bulk_with_the_same_rhythm(database, clock):
+    """`roster` plans a week for every pair in a few statements: the same alternation and topics
+    as one pair's `week`, counting only the weeks that count."""
+    pair = await active_pair(database, clock)
+    weekly = WeeklyService(database, clock)
+    a, b = pair.member_a_id, pair.member_b_id
+    [first] = await weekly.roster(GUILD, WEEK)
+    assert (first.week.mentor_id, first.week.learner_id, first.week.topic) == (a, b, "seo")
+    [second] = await weekly.roster(GUILD, WEEK + timedelta(days=7))
+    assert (second.week.mentor_id, second.week.topic) == (b, "finance")
+    assert (await weekly.propose_skip(pair, second.week.id, a))[0] is SkipOutcome.PROPOSED
+    assert (await weekly.accept_skip(pair, second.week.id, b))[0] is SkipOutcome.SKIPPED
+    [third] = await weekly.roster(GUILD, WEEK + timedelta(days=14))
+    assert (third.week.mentor_id, third.week.topic) == (b, "finance"), "the skipped week did not count"
+    [fourth] = await weekly.roster(GUILD, WEEK + timedelta(days=21))
+    assert (fourth.week.mentor_id, fourth.week.topic) == (a, "social-media"), "B's second week as learner"
+    assert (await weekly.week(pair, WEEK + timedelta(days=21))).id == fourth.week.id, "planned once"
+
+
 async def test_a_posted_week_stays_posted_and_swaps_need_the_partner(database, clock):
     pair = await active_pair(database, clock)
     weekly = WeeklyService(database, clock)
