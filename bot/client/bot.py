@@ -166,8 +166,8 @@ class Binome(commands.AutoShardedBot):
         # Scheduled work needs the guild cache, so it starts once the gateway is ready.
         self.scheduler.start()
         shards = describe_shards(self.shard_ids or range(self.shard_count or 1), self.shard_count or 1)
-        pace = f"{self.settings.global_rate} requests/s" if self.pacer else "no pacing"
-        log.info("Binôme ready as %s in %d guild(s) (%s; %s)", self.user, len(self.guilds), shards, pace)
+        pace = f"pacing at {self.settings.global_rate} requests/s" if self.pacer else "no pacing"
+        log.info("Binôme ready as %s in %d guild(s) (%s), %s", self.user, len(self.guilds), shards, pace)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         await before_identify(self, shard_id)  # one IDENTIFY per bucket per 5 s, across processes

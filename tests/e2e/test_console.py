@@ -278,6 +278,12 @@ async def test_console_pairs_stats_export_audit_and_waiting_reports(fake, bot, d
         lambda: any("a modifié les réglages" in m.content for m in fake.messages(mods.id)),
         description="the setup change in the moderators' channel",
     )
+
+    async def none_waiting() -> bool:  # both waiting reports posted and marked so (not just the one seen above)
+        async with db.session() as session:
+            return not (await session.scalars(select(ModeratorReport).where(ModeratorReport.posted_at.is_(None)))).all()
+
+    await eventually(none_waiting, what="every waiting report marked posted")
     again = await admin(fake, guild, owner, "setup", **{"moderators-channel": mods})
     assert "Les signalements sont publiés dans" in (await again.response()).content
     _, embeds = await pairs_list(fake, guild, owner)
