@@ -47,6 +47,7 @@ class Candidates:
         self.cols = rest % n
         self.start = np.searchsorted(rows, np.arange(n + 1))
         self.top = int(self.values.max(initial=0)) + 1
+        self.lists: tuple[list[int], list[int], list[int], dict] | None = None  # see _bid_tail
 
     def add(self, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> Candidates:
         rows = np.repeat(np.arange(self.n), np.diff(self.start))
@@ -57,14 +58,18 @@ class Candidates:
             np.concatenate([self.values, objective]),
         )
 
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, objective) of every list entry (each pair twice, once per side)."""
+        return np.repeat(np.arange(self.n), np.diff(self.start)), self.cols, self.values
+
     def gather(self, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(segment of each entry, column, objective) for the lists of ``persons``."""
+        """(where each person's entries start, columns, objectives) for the lists of ``persons``,
+        concatenated in that order."""
         lo, hi = self.start[persons], self.start[persons + 1]
         length = hi - lo
-        segment = np.repeat(np.arange(len(persons)), length)
-        offsets = np.cumsum(length) - length
-        index = np.arange(int(length.sum())) - np.repeat(offsets, length) + np.repeat(lo, length)
-        return segment, self.cols[index], self.values[index]
+        starts = np.cumsum(length) - length
+        index = np.arange(int(length.sum())) + np.repeat(lo - starts, length)
+        return starts, self.cols[index], self.values[index]
 
 
 @dataclass(slots=True)
@@ -89,25 +94,31 @@ def start(n: int) -> AuctionState:
     )
 
 
-def _segment_top2(segment: np.ndarray, value: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per segment: best value, its entry index (-1 if empty), second best value."""
+def _segment_top2(starts: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per segment (``starts`` of consecutive segments of ``value``): the best value (NONE if
+    empty), the index of its first entry (-1), the second best value (NONE)."""
+    count = len(starts)
     best = np.full(count, NONE, dtype=np.int64)
-    np.maximum.at(best, segment, value)
-    at_best = value == best[segment]
-    # The first entry reaching the best (entries are sorted by column within a segment).
     index = np.full(count, -1, dtype=np.int64)
-    hits = np.nonzero(at_best)[0]
-    first = np.ones(len(hits), dtype=bool)
-    first[1:] = segment[hits[1:]] != segment[hits[:-1]]
-    index[segment[hits[first]]] = hits[first]
     second = np.full(count, NONE, dtype=np.int64)
-    rest = np.ones(len(value), dtype=bool)
-    rest[index[index >= 0]] = False
-    np.maximum.at(second, segment[rest], value[rest])
+    ends = np.append(starts[1:], len(value))
+    full = np.nonzero(ends > starts)[0]
+    if not len(full):
+        return best, index, second
+    at = starts[full]
+    best[full] = np.maximum.reduceat(value, at)
+    length = ends[full] - at
+    position = np.arange(len(value))
+    hits = np.where(value == np.repeat(best[full], length), position, len(value))
+    index[full] = np.minimum.reduceat(hits, at)
+    rest = value.copy()
+    rest[index[full]] = NONE
+    second[full] = np.maximum.reduceat(rest, at)
     return best, index, second
 
 
 TAIL = 8
+_SHORTLIST = 6
 """Below this many bidders, rounds continue one bid at a time in plain Python (see ``_bid_tail``)."""
 
 
@@ -122,9 +133,9 @@ def bid(state: AuctionState, graph: Candidates, eps: int, bidders: np.ndarray) -
         state.rounds += 1
         state.bid_since[bidders] = True
         real, dummy = bidders[bidders < n], bidders[bidders >= n] - n
-        segment, cols, objective = graph.gather(real)
+        starts, cols, objective = graph.gather(real)
         value = objective - prices[cols]
-        first, index, second = _segment_top2(segment, value, len(real))
+        first, index, second = _segment_top2(starts, value)
         own = -prices[n + real]  # the person's dummy object
         take_own = own >= first
         picked = cols[np.maximum(index, 0)] if len(cols) else np.zeros(len(real), dtype=np.int64)
@@ -187,24 +198,31 @@ def held_value(state: AuctionState, graph: Candidates) -> np.ndarray:
     value = -state.prices[held]  # dummy object: 0 − price
     real = np.nonzero(held < n)[0]
     if len(real):
-        segment, cols, objective = graph.gather(real)
+        starts, cols, objective = graph.gather(real)
+        length = np.diff(np.append(starts, len(cols)))
+        segment = np.repeat(np.arange(len(real)), length)
         hit = cols == held[real][segment]
         worth = np.full(len(real), NONE, dtype=np.int64)
-        np.maximum.at(worth, segment[hit], objective[hit])
+        worth[segment[hit]] = objective[hit]
         value[real] = worth - state.prices[held[real]]
     return value
 
 
 def _bid_tail(state: AuctionState, graph: Candidates, eps: int, bidders: np.ndarray) -> None:
     """The same auction, one bid at a time (Gauss-Seidel): the end of a phase is often a long chain
-    of a few persons displacing one another, where a numpy round would cost more than it does."""
+    of a few persons displacing one another, where a numpy round would cost more than it does.
+
+    Each person keeps its ``_SHORTLIST`` best objects and ``beyond``, the value its next one had when
+    the list was made: values only fall (prices only rise), so while the shortlist's best is worth at
+    least ``beyond`` it is the person's best, and ``beyond`` bounds the rest. Bidding against that
+    bound rather than the exact second best raises prices a little less: still a valid bid."""
     n = graph.n
     prices = state.prices.tolist()
     owner = state.owner.tolist()
     held = state.held.tolist()
-    start = graph.start.tolist()
-    cols = graph.cols.tolist()
-    values = graph.values.tolist()
+    if graph.lists is None:
+        graph.lists = (graph.start.tolist(), graph.cols.tolist(), graph.values.tolist(), {})
+    start, cols, values, shortlists = graph.lists
     floor = graph.top
     queue = sorted(bidders.tolist(), reverse=True)
     bids = 0
@@ -216,15 +234,37 @@ def _bid_tail(state: AuctionState, graph: Candidates, eps: int, bidders: np.ndar
         if person < n:
             first = second = NONE
             target = -1
-            for k in range(start[person], start[person + 1]):
-                value = values[k]
-                if value <= second:
-                    break  # prices are never negative: no later entry is worth more
-                value -= prices[cols[k]]
-                if value > first:
-                    first, second, target = value, first, cols[k]
-                elif value > second:
-                    second = value
+            entry = shortlists.get(person)
+            if entry is not None:
+                short, beyond = entry
+                for column, objective in short:
+                    value = objective - prices[column]
+                    if value > first:
+                        first, second, target = value, first, column
+                    elif value > second:
+                        second = value
+                if first < beyond:
+                    entry = None
+                else:
+                    second = max(second, beyond)
+            if entry is None:  # (re)make the shortlist from the whole list
+                found: list[tuple[int, int, int]] = []
+                beyond = NONE  # the best value left out
+                for k in range(start[person], start[person + 1]):
+                    objective = values[k]
+                    if objective <= beyond:
+                        break  # prices are never negative: no later entry is worth more
+                    value = objective - prices[cols[k]]
+                    if value > beyond:
+                        found.append((value, cols[k], objective))
+                        if len(found) > _SHORTLIST:
+                            found.sort(reverse=True)
+                            beyond = found.pop()[0]
+                found.sort(reverse=True)
+                shortlists[person] = ([(c, o) for _v, c, o in found], beyond)
+                first = found[0][0] if found else NONE
+                target = found[0][1] if found else -1
+                second = max(found[1][0] if len(found) > 1 else NONE, beyond)
             own = -prices[n + person]
             if own >= first:
                 target, best, runner = n + person, own, first

@@ -47,35 +47,9 @@ def max_weight_matching_with_duals(n: int, edges: Sequence[tuple[int, int, int]]
     that satisfies the inequality cannot improve the matching (LP duality), which lets a caller
     solve on a sparse subgraph and then check the edges it left out.
     """
-    mate, duals, _blossoms = max_weight_matching_certificate(n, edges)
-    return mate, duals
-
-
-def max_weight_matching_certificate(
-    n: int,
-    edges: Sequence[tuple[int, int, int]],
-    start: tuple[Sequence[int], Sequence[int]] | None = None,
-) -> tuple[list[int], list[int], list[tuple[int, int, list[int]]]]:
-    """Like :func:`max_weight_matching_with_duals`, also returning the blossom duals: the complete
-    optimal dual solution of Edmonds' LP, a certificate of optimality.
-
-    ``blossoms`` lists ``(z, parent, children)`` for every blossom the solution still holds, in an
-    order where a blossom comes after the blossoms it contains: ``z ≥ 0`` is its dual (in the units
-    of the weights, not doubled), ``parent`` the index in the list of the blossom containing it (or
-    -1), ``children`` the vertices directly inside it (not those of sub-blossoms). Every edge
-    (i, j, w) of the graph satisfies ``dual[i] + dual[j] + 2·Σ z(B) >= 2w`` over the blossoms B
-    holding both ends (equality for matched edges), and the optimum is
-    ``Σ dual / 2 + Σ z(B)·(|B| − 1) / 2``.
-
-    ``start = (mate, dual)``: a warm start from a matching and doubled vertex duals, e.g. the result
-    of a solve on a subgraph (blossom duals spread onto their vertices). Any state is accepted: it is
-    first made dual feasible (see :func:`repair_start`), then the search resumes from it, with each
-    free vertex joining the search when the common dual of the growing trees comes down to its own.
-    The result is exact either way; a good start only makes it faster.
-    """
     nedge = len(edges)
     if n == 0 or nedge == 0:
-        return [-1] * n, [0] * n, []
+        return [-1] * n, [0] * n
 
     # endpoint[p] is the vertex at endpoint p; edge k has endpoints 2k and 2k+1.
     endpoint: list[int] = []
@@ -92,8 +66,6 @@ def max_weight_matching_certificate(
     maxweight = max(w for _i, _j, w in edges)
 
     two_n = 2 * n
-    if start is not None:
-        start_mate, start_dual = repair_start(n, edges, *start)
     mate = [-1] * n  # remote endpoint of the matched edge, or -1
     # Labels of top-level blossoms (and of single vertices): 0 none, 1 outer (S), 2 inner (T).
     label = [1] * n + [0] * n
@@ -122,42 +94,16 @@ def max_weight_matching_certificate(
     keys3: list[int] = []
     b3: dict[int, list[int]] = {}
     heap4: list[tuple[int, int]] = []
-    # Warm start only: heap5 holds (key, vertex) for outer vertices (dual = key − D). Matched
-    # vertices may start with duals below the free ones', so an outer vertex's dual can reach zero
-    # first; it then leaves its tree free (dual 0 is optimal for a free vertex) and the root is matched.
-    warm = start is not None
-    heap5: list[tuple[int, int]] = []
-    # Free vertices waiting to join the search: (D at which their dual equals the trees', vertex).
-    parked: list[tuple[int, int]] = []
-    top = maxweight  # the free vertices' common dual at D = 0
-    if start is None:
-        # Every vertex starts as the root of its own tree, so every edge joins two outer vertices.
-        for k in range(nedge):
-            key = 2 * maxweight - wt2[k]
-            lst = b3.get(key)
-            if lst is None:
-                b3[key] = [k]
-            else:
-                lst.append(k)
-        keys3 = list(b3)
-        heapify(keys3)
-    else:
-        top = max((start_dual[v] for v in range(n) if start_mate[v] < 0), default=0)
-        nfree = 0
-        for v in range(n):
-            label[v] = 0
-            vsign[v] = 0
-            voff[v] = start_dual[v]
-            tree[v] = -1
-            members[v] = []
-        for k, (i, j, _w) in enumerate(edges):
-            if start_mate[i] == k:
-                mate[i] = 2 * k + 1
-                mate[j] = 2 * k
-        for v in range(n):
-            if start_mate[v] < 0 and start_dual[v] > 0:
-                parked.append((top - start_dual[v], v))
-        heapify(parked)
+    # Every vertex starts as the root of its own tree, so every edge joins two outer vertices.
+    for k in range(nedge):
+        key = 2 * maxweight - wt2[k]
+        lst = b3.get(key)
+        if lst is None:
+            b3[key] = [k]
+        else:
+            lst.append(k)
+    keys3 = list(b3)
+    heapify(keys3)
 
     def leaves(b: int) -> list[int]:
         """The vertices inside blossom b (b itself for a single vertex)."""
@@ -183,9 +129,6 @@ def max_weight_matching_certificate(
 
     def push_outer_edges(vs: list[int]) -> None:
         """vs just became outer vertices: queue their edges to outer and unlabelled blossoms."""
-        if warm:  # their dual could reach zero before the roots' (see heap5)
-            for v in vs:
-                heappush(heap5, (voff[v], v))
         endpoint_, inblossom_, label_, voff_, wt2_ = endpoint, inblossom, label, voff, wt2
         b2_get = b2.get
         b3_get = b3.get
@@ -470,27 +413,22 @@ def max_weight_matching_certificate(
         blossombase[b] = blossombase[childs[i]]
 
     def augment_matching(k: int) -> None:
-        augment_to_root(endpoint[2 * k], 2 * k + 1)
-        augment_to_root(endpoint[2 * k + 1], 2 * k)
-
-    def augment_to_root(s: int, p: int) -> None:
-        """Flip the alternating path from s to its tree's root, s taking endpoint p as its mate
-        (-1: s is left free)."""
-        while True:
-            bs = inblossom[s]
-            if bs >= n:
-                augment_blossom(bs, s)
-            mate[s] = p
-            if labelend[bs] == -1:
-                break
-            t = endpoint[labelend[bs]]
-            bt = inblossom[t]
-            s = endpoint[labelend[bt]]
-            j = endpoint[labelend[bt] ^ 1]
-            if bt >= n:
-                augment_blossom(bt, j)
-            mate[j] = labelend[bt]
-            p = labelend[bt] ^ 1
+        for s, p in ((endpoint[2 * k], 2 * k + 1), (endpoint[2 * k + 1], 2 * k)):
+            while True:
+                bs = inblossom[s]
+                if bs >= n:
+                    augment_blossom(bs, s)
+                mate[s] = p
+                if labelend[bs] == -1:
+                    break
+                t = endpoint[labelend[bs]]
+                bt = inblossom[t]
+                s = endpoint[labelend[bt]]
+                j = endpoint[labelend[bt] ^ 1]
+                if bt >= n:
+                    augment_blossom(bt, j)
+                mate[j] = labelend[bt]
+                p = labelend[bt] ^ 1
 
     def dissolve_tree(root: int) -> list[int]:
         """Unlabel every vertex of the tree rooted at ``root``; return them."""
@@ -516,14 +454,7 @@ def max_weight_matching_certificate(
                 expand_unlabelled_blossom(b)
         return gone
 
-    while nfree > 0 or parked:
-        # ---- free vertices whose dual the trees' dual came down to join the search
-        if parked and parked[0][0] <= D:
-            key, v = heappop(parked)
-            if mate[v] == -1 and vsign[v] == 0 and voff[v] == top - key:  # still free, dual unchanged
-                nfree += 1
-                assign_label(v, 1, -1)
-            continue
+    while nfree > 0:
         # ---- act on every tight edge / zero-dual inner blossom
         if keys2 and keys2[0] <= D:
             key = heappop(keys2)
@@ -531,17 +462,10 @@ def max_weight_matching_certificate(
                 if not valid2(k, key):
                     continue
                 i = endpoint[2 * k]
-                j = endpoint[2 * k + 1]
-                p = 2 * k
-                if label[inblossom[i]] != 1:
-                    i, j, p = j, i, p + 1
-                if mate[blossombase[inblossom[j]]] == -1:  # a free vertex not in a tree: augment
-                    root = tree[i]
-                    augment_matching(k)
-                    nfree -= 1
-                    push_unlabelled_edges(dissolve_tree(root))
+                if label[inblossom[i]] == 1:
+                    assign_label(endpoint[2 * k + 1], 2, 2 * k)
                 else:
-                    assign_label(j, 2, p)
+                    assign_label(i, 2, 2 * k + 1)
             continue
         if keys3 and keys3[0] <= 2 * D:
             key = heappop(keys3)
@@ -566,19 +490,9 @@ def max_weight_matching_certificate(
             if valid4(b, key):
                 expand_inner_blossom(b)
             continue
-        if heap5 and heap5[0][0] <= D:
-            key, v = heappop(heap5)
-            if vsign[v] == -1 and voff[v] == key and mate[v] != -1:
-                root = tree[v]
-                augment_to_root(v, -1)
-                nfree -= 1
-                push_unlabelled_edges(dissolve_tree(root))
-            continue
 
         # ---- no tight edge left: dual step
-        delta = top - D  # free vertices' dual reaches zero: optimum
-        if parked:
-            delta = min(delta, parked[0][0] - D)
+        delta = maxweight - D  # free vertices' dual reaches zero: optimum
         while keys2:
             key = keys2[0]
             lst = b2[key]
@@ -605,61 +519,10 @@ def max_weight_matching_certificate(
                 delta = min(delta, key - D)
                 break
             heappop(heap4)
-        while heap5:
-            key, v = heap5[0]
-            if vsign[v] == -1 and voff[v] == key and mate[v] != -1:
-                delta = min(delta, key - D)
-                break
-            heappop(heap5)
-        if delta == top - D:
-            D = top
+        if delta == maxweight - D:
+            D = maxweight
             break
         D += delta
 
     duals = [voff[v] + vsign[v] * D for v in range(n)]
-    # Blossoms still standing, innermost first (a post-order walk from the top-level ones).
-    blossoms: list[tuple[int, int, list[int]]] = []
-    position: dict[int, int] = {}
-    for top in range(n, two_n):
-        if blossombase[top] < 0 or blossomparent[top] != -1:
-            continue
-        order: list[int] = []
-        stack = [top]
-        while stack:
-            b = stack.pop()
-            order.append(b)
-            stack.extend(t for t in blossomchilds[b] if t >= n)
-        for b in reversed(order):
-            position[b] = len(blossoms)
-            blossoms.append((boff[b] + bsign[b] * D, -1, [t for t in blossomchilds[b] if t < n]))
-        for b in order:
-            parent = blossomparent[b]
-            if parent != -1:
-                z, _p, childs = blossoms[position[b]]
-                blossoms[position[b]] = (z, position[parent], childs)
-    return [endpoint[p] if p != -1 else -1 for p in mate], duals, blossoms
-
-
-def repair_start(
-    n: int, edges: Sequence[tuple[int, int, int]], mate: Sequence[int], dual: Sequence[int]
-) -> tuple[list[int], list[int]]:
-    """Make a warm start valid for :func:`max_weight_matching_certificate`: returns
-    ``(matched edge index per vertex or -1, doubled duals)`` such that every edge satisfies
-    ``dual[i] + dual[j] >= 2w``, every matched edge is an edge of the graph and is tight, and duals
-    are ≥ 0. An edge short of its weight raises one end (a free end if there is one: that costs
-    nothing; else an end already raised), and a matched edge that is no longer tight is unmatched.
-    """
-    y = [max(0, int(d)) for d in dual]
-    partner = [int(m) if 0 <= m < n else -1 for m in mate]
-    raised = [False] * n
-    for i, j, w in edges:
-        deficit = 2 * w - y[i] - y[j]
-        if deficit > 0:
-            v = i if partner[i] < 0 or (partner[j] >= 0 and (raised[i] or not raised[j])) else j
-            y[v] += deficit
-            raised[v] = True
-    matched = [-1] * n
-    for k, (i, j, w) in enumerate(edges):
-        if partner[i] == j and partner[j] == i and matched[i] < 0 and y[i] + y[j] == 2 * w:
-            matched[i] = matched[j] = k
-    return matched, y
+    return [endpoint[p] if p != -1 else -1 for p in mate], duals

@@ -65,7 +65,7 @@ class MatchOptions:
 
     full_graph_max_edges: int = 40_000
     """Up to this many member pairs, every eligible pair goes to the solver (exact optimum)."""
-    reserve: int = 8
+    reserve: int = 16
     """Above that: each member's best partners by merit in the auction's first graph."""
     check_rounds: int = 4
     """Passes over every pair at most, each checking the auction's prices against every eligible
@@ -73,7 +73,7 @@ class MatchOptions:
     auction_schedule: tuple[int, ...] = (1000, 100, 30)
     """ε of the auction's phases, in milli-points: the last one bounds how far from the LP optimum
     each member's share may be (the bound is within 2·ε per member of the fractional optimum)."""
-    margin: int = 1500
+    margin: int = 800
     """A pass adds to the auction's graph the pairs worth within this of what a member holds..."""
     near_cap: int = 16
     """...at most this many per member, the best first."""
@@ -81,10 +81,6 @@ class MatchOptions:
     """Partners per member, the best at the auction's prices, in the graph the blossom solves (the
     auction's whole graph when it has at most ``solver_max_edges`` pairs)."""
     solver_max_edges: int = 40_000
-    sample_share: int = 4
-    """A round of at least ``sample_from`` members first prices a random 1/``sample_share`` of them
-    (recursively), and starts its auction from the prices that gives everyone (1: never)."""
-    sample_from: int = 4000
     workers: int = 0
     """Threads sharing each pass over the pairs (0: up to two, as many as there are processors)."""
     excluded_pairs: frozenset[frozenset[int]] = frozenset()
@@ -224,27 +220,14 @@ def _large_round(population: Population, opts: MatchOptions) -> tuple[np.ndarray
 
 
 def _prices(population: Population, opts: MatchOptions) -> tuple[auction.AuctionState, auction.Candidates, int, Totals]:
-    """The auction on a growing graph, checked against every pair pass by pass (module docstring).
-
-    A large round first solves a random quarter of its members the same way (the vertex order is a
-    seeded shuffle: the first quarter) and starts from the prices that market puts on everyone: the
-    passes then have far less to correct."""
+    """The auction on a growing graph, checked against every pair pass by pass (module docstring)."""
     n = population.n
     first, totals = first_candidates(population, opts.reserve)
     graph = auction.Candidates(n, first.i, first.j, first.objective)
     state = auction.start(n)
     schedule = opts.auction_schedule
     eps = schedule[-1]
-    if opts.sample_share > 1 and n >= opts.sample_from:
-        sample = population.head(n // opts.sample_share)
-        sub, sub_graph, _bound, _totals = _prices(sample, opts)
-        state.prices[:n] = population.extrapolate(sub.prices[: sample.n], auction.held_value(sub, sub_graph))
-        offers = best_offers(population, state.prices, np.full(n, -(1 << 40), dtype=np.int64), opts.margin)
-        more = _capped(Pairs.concat([offers.near, offers.best]), state.prices[:n], opts.near_cap)
-        graph = graph.add(more.i, more.j, more.objective)
-        auction.phases(state, graph, schedule[1:])
-    else:
-        auction.phases(state, graph, schedule[:-1] or schedule)
+    auction.phases(state, graph, schedule[:-1] or schedule)
     bound: int | None = None
     for _check in range(max(1, opts.check_rounds)):
         worth = auction.held_value(state, graph)

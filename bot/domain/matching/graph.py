@@ -190,16 +190,15 @@ class Population:
         first: int = 0,
         tally: list[int] | None = None,
         upper: bool = False,
-        stop: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Eligibility (bool) and merit (int32 milli-points) of ``rows`` × members ``first:stop``.
+        """Eligibility (bool) and merit (int32 milli-points) of ``rows`` × members ``first:``.
 
         With ``stages`` (five-slot list, ``first`` = 0), also sets per row the partners left after
         each rule. ``tally`` (three counters) adds up the pairs removed by exclusions, by
         organizations, and the eligible ones. ``upper``: only pairs (i, j) with i < j count as
         eligible (a block of a pass, see ``scan``: each pair once)."""
         tally = tally if tally is not None else [0, 0, 0]
-        end = self.n if stop is None else stop
+        end = self.n
         cols = slice(first, end)
         x = _popcount_and(self.teaches[rows], self.learns[cols])  # what the row teaches the column
         y = _popcount_and(self.learns[rows], self.teaches[cols])  # what the column teaches the row
@@ -265,37 +264,6 @@ class Population:
                 yield pending.popleft().result()
 
     # ------------------------------------------------------------------ the passes
-
-    def head(self, m: int) -> Population:
-        """The population of the first ``m`` members only (same arrays, cut)."""
-        sub = object.__new__(Population)
-        sub.__dict__.update(self.__dict__)
-        sub.n = m
-        for name in ("teaches", "learns", "languages", "offset_class", "city", "bonus", "mix"):
-            setattr(sub, name, getattr(self, name)[:m])
-        if self.organization is not None:
-            sub.organization = self.organization[:m]
-        if self.tz_rows is not None:
-            sub.tz_rows = self.tz_rows[:, :m]
-        keep = (self.blocked_rows < m) & (self.blocked_cols < m)
-        sub.blocked_rows, sub.blocked_cols = self.blocked_rows[keep], self.blocked_cols[keep]
-        sub.blocked_kind = self.blocked_kind[keep]
-        sub.block = max(1, min(m, _BLOCK_CELLS // max(m, 1)))
-        return sub
-
-    def extrapolate(self, prices: np.ndarray, profits: np.ndarray) -> np.ndarray:
-        """Prices for every member from those of the first ``len(prices)`` (a sample, see ``head``)
-        and their profits: a member outside the sample costs what the sample would pay for it, the
-        most any sample member gains from it over what it holds, ``max(objective − profit, 0)``."""
-        m = len(prices)
-        out = np.zeros(self.n, dtype=np.int64)
-        out[:m] = prices
-        for start in range(m, self.n, max(1, _BLOCK_CELLS // max(m, 1))):
-            rows = np.arange(start, min(self.n, start + max(1, _BLOCK_CELLS // max(m, 1))))
-            ok, merit = self.evaluate(rows, stop=m)
-            objective = merit.astype(np.int64) + self.bonus[rows, None] + self.bonus[None, :m]
-            out[rows] = np.maximum(np.where(ok, objective - profits[None, :], 0).max(axis=1), 0)
-        return out
 
     def stage_counts(self, rows: np.ndarray) -> StageCounts:
         """Partners left after each rule, for ``rows`` (the members to explain)."""
