@@ -135,12 +135,14 @@ def match(
         workers=opts.workers or min(2, os.cpu_count() or 1),
     )
 
+    certificate = None
     if n * (n - 1) // 2 <= opts.full_graph_max_edges:
         every, totals = every_pair(population)
         mate = _blossom(n, every)
         exact = True
     else:
-        mate, bound, totals = _large_round(population, opts)
+        mate, bound, totals, prices = _large_round(population, opts)
+        certificate = {c.user_id: (int(prices[i]), int(prices[n + i])) for i, c in enumerate(order)}
         exact = False
     _pair_the_unmatched(population, mate)
 
@@ -168,6 +170,7 @@ def match(
         blocked_by_organizations=totals.blocked_by_organizations,
         optimal=total >= upper,
         upper_bound=upper,
+        certificate=certificate,
     )
 
 
@@ -210,16 +213,19 @@ def _blossom(n: int, pairs: Pairs) -> np.ndarray:
     return np.array(mate, dtype=np.int64)
 
 
-def _large_round(population: Population, opts: MatchOptions) -> tuple[np.ndarray, int, Totals]:
+def _large_round(population: Population, opts: MatchOptions) -> tuple[np.ndarray, int, Totals, np.ndarray]:
     """Auction prices for the whole graph, checked pass by pass; then the blossom on the members'
-    best partners at those prices. Returns (mate, proven upper bound on the optimum, totals)."""
-    state, graph, bound, totals = _prices(population, opts)
+    best partners at those prices. Returns (mate, proven upper bound on the optimum, totals, the
+    prices that prove it)."""
+    state, graph, bound, totals, prices = _prices(population, opts)
     whole = len(graph.cols) // 2 <= opts.solver_max_edges
     mate = _blossom(population.n, _solver_graph(state, graph, population.n if whole else opts.solver_candidates))
-    return mate, bound, totals
+    return mate, bound, totals, prices
 
 
-def _prices(population: Population, opts: MatchOptions) -> tuple[auction.AuctionState, auction.Candidates, int, Totals]:
+def _prices(
+    population: Population, opts: MatchOptions
+) -> tuple[auction.AuctionState, auction.Candidates, int, Totals, np.ndarray]:
     """The auction on a growing graph, checked against every pair pass by pass (module docstring)."""
     n = population.n
     first, totals = first_candidates(population, opts.reserve)
@@ -232,7 +238,8 @@ def _prices(population: Population, opts: MatchOptions) -> tuple[auction.Auction
     for _check in range(max(1, opts.check_rounds)):
         worth = auction.held_value(state, graph)
         offers = best_offers(population, state.prices, worth, opts.margin)
-        bound = offers.bound if bound is None else min(bound, offers.bound)
+        if bound is None or offers.bound < bound:
+            bound, prices = offers.bound, state.prices.copy()
         late = np.nonzero(np.maximum(offers.value, -state.prices[n:]) > worth + eps)[0]
         if not len(late):
             break
@@ -246,7 +253,7 @@ def _prices(population: Population, opts: MatchOptions) -> tuple[auction.Auction
         if few:  # the bound would hardly move: another pass is not worth its time
             break
     assert bound is not None
-    return state, graph, bound, totals
+    return state, graph, bound, totals, prices
 
 
 def _capped(pairs: Pairs, prices: np.ndarray, cap: int) -> Pairs:

@@ -126,6 +126,14 @@ class MatchResult:
     reach (LP duality; see ``engine``): ``quality`` below is therefore a proven lower bound on how
     close this matching is to the optimum. Equal to ``total_score`` when ``optimal``."""
 
+    certificate: dict[int, tuple[int, int]] | None = None
+    """For rounds too large to solve whole: the prices behind ``upper_bound``, so that anyone can
+    check it. ``certificate[u] = (p, q)``: p is what u costs as a partner, q what u's "nobody" option
+    costs. With a(u, v) the objective of an eligible pair (``pair_score`` plus both priority bonuses),
+    ``π(u) = max(max over eligible v of a(u, v) − p(v), −q(u))`` and ``π'(u) = max(−p(u), −q(u))``,
+    half of ``Σ π + π' + p + q`` bounds every matching's ``total_score`` (a feasible dual of the
+    matching problem's assignment relaxation); ``upper_bound`` is its floor."""
+
     @property
     def quality(self) -> float:
         """``total_score / upper_bound``: at least this share of the optimum (1.0 when optimal)."""
