@@ -80,7 +80,7 @@ class MatchOptions:
     solver_candidates: int = 2
     """Partners per member, the best at the auction's prices, in the graph the blossom solves (the
     auction's whole graph when it has at most ``solver_max_edges`` pairs)."""
-    solver_max_edges: int = 40_000
+    solver_max_edges: int = 6_000
     workers: int = 0
     """Threads sharing each pass over the pairs (0: up to two, as many as there are processors)."""
     excluded_pairs: frozenset[frozenset[int]] = frozenset()

@@ -161,12 +161,12 @@ class Offers:
 def best_offers(population: Population, prices: np.ndarray, held: np.ndarray, margin: int) -> Offers:
     """Against auction prices (members as objects 0..n-1, their dummy objects n..2n-1), each
     member's best partners over every eligible pair, the bound (see ``Offers``), and ``near``: the
-    pairs worth, to one side, at least what it ``held`` (its current value) or the best found so far
-    for it, less ``margin``."""
+    pairs worth, to one side, at least what it ``held`` (its current value) or the best the same
+    block offers it, less ``margin``."""
     n = population.n
     p = prices[:n]
     ahead, behind = _Best(n), _Best(n)
-    known = held.copy()  # the best value found so far per member (read by the threads: may lag)
+    known = held.astype(np.int64)
     # Values in int32 (half the memory traffic of int64) while prices stay below 2**29, as they do
     # (a bid raises a price by at most the largest objective plus ε).
     kind = np.int32 if int(np.abs(p).max(initial=0)) < 1 << 29 else np.int64
@@ -187,7 +187,9 @@ def best_offers(population: Population, prices: np.ndarray, held: np.ndarray, ma
         at = backward.argmax(axis=0)
         cols = np.arange(n - first)
         back = (cols + first, backward[at, cols], rows[at], objective[at, cols])
-        floor = np.maximum(known[first:], np.maximum(ahead.value[first:], behind.value[first:])) - margin
+        # What each member holds or the best the block offers it, less the margin (the block's own
+        # values only: the same whatever order the threads run the blocks in).
+        floor = known[first:] - margin
         floor[: len(rows)] = np.maximum(floor[: len(rows)], front[1] - margin)
         floor = np.maximum(np.maximum(floor, back[1] - margin), lowest).astype(kind)
         r, c = np.nonzero((forward >= floor[: len(rows), None]) | (backward >= floor[None, :]))
