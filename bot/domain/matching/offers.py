@@ -193,13 +193,19 @@ def best_offers(population: Population, prices: np.ndarray, held: np.ndarray, ma
         floor[: len(rows)] = np.maximum(floor[: len(rows)], front[1] - margin)
         floor = np.maximum(np.maximum(floor, back[1] - margin), lowest).astype(kind)
         r, c = np.nonzero((forward >= floor[: len(rows), None]) | (backward >= floor[None, :]))
-        return front, back, Pairs(rows[r], c + first, objective[r, c].astype(np.int64))
+        pairs = Pairs(rows[r], c + first, objective[r, c].astype(np.int64))
+        return front, back, (pairs, forward[r, c].astype(np.int64), backward[r, c].astype(np.int64))
+
+    def _floor(who: np.ndarray) -> np.ndarray:
+        return np.maximum(known[who], np.maximum(ahead.value[who], behind.value[who])) - margin
 
     near: list[Pairs] = []
-    for front, back, pairs in population.scan(block):
+    for front, back, (pairs, forward_value, backward_value) in population.scan(block):
         ahead.offer(*front)
         behind.offer(*back)
-        near.append(pairs)
+        # Again against the best found so far, blocks taken in order: the same whatever the threads.
+        keep = (forward_value >= _floor(pairs.i)) | (backward_value >= _floor(pairs.j))
+        near.append(Pairs(pairs.i[keep], pairs.j[keep], pairs.objective[keep]))
     value = np.maximum(ahead.value, behind.value)
     persons = np.maximum(value, -prices[n:])
     dummies = np.maximum(-p, -prices[n:])
