@@ -6,6 +6,7 @@ worker starts quickly."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfoNotFoundError
@@ -61,14 +62,14 @@ def offset(tz_name: str, at: datetime, known: dict[str, int | None]) -> int | No
 
 def candidate(
     user_id: int,
-    teaches,
-    learns,
-    languages,
+    teaches: Iterable[str],
+    learns: Iterable[str],
+    languages: Iterable[str],
     offset_minutes: int | None,
     city: str | None,
     in_person_ok: bool,
     priority: int,
-    past,
+    past: Iterable[int],
     constraints: RoundConstraints,
 ) -> Candidate:
     return Candidate(
