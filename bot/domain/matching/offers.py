@@ -74,9 +74,8 @@ def _objective(population: Population, rows: np.ndarray, first: int, merit: np.n
 
 def first_candidates(population: Population, per_member: int) -> tuple[Pairs, Totals]:
     """The auction's first graph: for each member, among the members after it in vertex order (a
-    seeded shuffle) cut into ``per_member`` groups, its best partner by objective in
-    each group (all of them when they are few); and its best among those before it. Also the
-    round's totals."""
+    seeded shuffle) cut into ``per_member`` groups, its best partner by merit in each group (all of
+    them when they are few); and its best among those before it. Also the round's totals."""
     n = population.n
     mix = population.mix.astype(np.int32) & ((1 << _TIE_BITS) - 1)
     groups = max(1, per_member)
@@ -86,8 +85,9 @@ def first_candidates(population: Population, per_member: int) -> tuple[Pairs, To
         tally = [0, 0, 0]
         ok, merit = population.evaluate(rows, first=first, tally=tally, upper=True)
         objective = merit + population.bonus[rows, None] + population.bonus[None, first:]
-        # (objective, seeded tiebreak) in one int32 key; -1: not eligible
-        key = np.where(ok, (objective << _TIE_BITS) | (mix[rows, None] ^ mix[None, first:]), -1)
+        # (the pair's own merit, seeded tiebreak) in one int32 key; -1: not eligible. Never the
+        # partner's queue priority: then everyone's first graph would hold the same few members.
+        key = np.where(ok, (merit << _TIE_BITS) | (mix[rows, None] ^ mix[None, first:]), -1)
         width = n - first
         if width >= 2 * groups:  # groups of consecutive columns, the few last columns aside
             span = width // groups
@@ -113,7 +113,8 @@ def first_candidates(population: Population, per_member: int) -> tuple[Pairs, To
         behind_key[cols[better]], behind[cols[better]] = key[better], partner[better]
         tally = [a + b for a, b in zip(tally, counts, strict=True)]
     has = np.nonzero(behind >= 0)[0]
-    back = Pairs(has, behind[has], behind_key[has] >> _TIE_BITS)
+    partner = behind[has]
+    back = Pairs(has, partner, (behind_key[has] >> _TIE_BITS) + population.bonus[has] + population.bonus[partner])
     excluded, organizations, eligible = tally
     return Pairs.concat([*forward, back]), Totals(eligible, excluded, organizations)
 
