@@ -43,11 +43,12 @@ class Candidates:
         key.sort()
         key = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
         rows, rest = np.divmod(key, span * n)
-        self.values = span - 1 - rest // n
-        self.cols = rest % n
+        self.values = (span - 1 - rest // n).astype(np.int32)
+        self.cols = (rest % n).astype(np.int32)
         self.start = np.searchsorted(rows, np.arange(n + 1))
         self.top = int(self.values.max(initial=0)) + 1
-        self.lists: tuple[list[int], list[int], list[int], dict] | None = None  # see _bid_tail
+        self.starts = self.start.tolist()
+        self.shortlists: dict[int, tuple[list[tuple[int, int]], int]] = {}  # see _bid_tail
 
     def add(self, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> Candidates:
         rows = np.repeat(np.arange(self.n), np.diff(self.start))
@@ -220,9 +221,7 @@ def _bid_tail(state: AuctionState, graph: Candidates, eps: int, bidders: np.ndar
     prices = state.prices.tolist()
     owner = state.owner.tolist()
     held = state.held.tolist()
-    if graph.lists is None:
-        graph.lists = (graph.start.tolist(), graph.cols.tolist(), graph.values.tolist(), {})
-    start, cols, values, shortlists = graph.lists
+    start, shortlists = graph.starts, graph.shortlists
     floor = graph.top
     queue = sorted(bidders.tolist(), reverse=True)
     bids = 0
@@ -250,13 +249,13 @@ def _bid_tail(state: AuctionState, graph: Candidates, eps: int, bidders: np.ndar
             if entry is None:  # (re)make the shortlist from the whole list
                 found: list[tuple[int, int, int]] = []
                 beyond = NONE  # the best value left out
-                for k in range(start[person], start[person + 1]):
-                    objective = values[k]
+                lo, hi = start[person], start[person + 1]
+                for column, objective in zip(graph.cols[lo:hi].tolist(), graph.values[lo:hi].tolist(), strict=True):
                     if objective <= beyond:
                         break  # prices are never negative: no later entry is worth more
-                    value = objective - prices[cols[k]]
+                    value = objective - prices[column]
                     if value > beyond:
-                        found.append((value, cols[k], objective))
+                        found.append((value, column, objective))
                         if len(found) > _SHORTLIST:
                             found.sort(reverse=True)
                             beyond = found.pop()[0]

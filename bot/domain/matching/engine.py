@@ -73,7 +73,7 @@ class MatchOptions:
     auction_schedule: tuple[int, ...] = (1000, 100, 30)
     """ε of the auction's phases, in milli-points: the last one bounds how far from the LP optimum
     each member's share may be (the bound is within 2·ε per member of the fractional optimum)."""
-    margin: int = 800
+    margin: int = 500
     """A pass adds to the auction's graph the pairs worth within this of what a member holds..."""
     near_cap: int = 16
     """...at most this many per member, the best first."""
@@ -269,9 +269,9 @@ def _capped(pairs: Pairs, prices: np.ndarray, cap: int) -> Pairs:
 
 def _by_row_best_first(rows: np.ndarray, value: np.ndarray) -> np.ndarray:
     """The order sorting entries by row, then by value, largest first (one sort of a 64-bit key)."""
-    low = value.min(initial=0)
-    span = int(value.max(initial=0) - low) + 1
-    return np.argsort(rows * span + (span - 1 - (value - low)), kind="stable")
+    low = int(value.min(initial=0))
+    span = int(value.max(initial=0)) - low + 1
+    return np.argsort(rows.astype(np.int64) * span + (span - 1 - (value.astype(np.int64) - low)), kind="stable")
 
 
 def _solver_graph(state: auction.AuctionState, graph: auction.Candidates, per_member: int) -> Pairs:

@@ -194,8 +194,8 @@ def best_offers(population: Population, prices: np.ndarray, held: np.ndarray, ma
         floor[: len(rows)] = np.maximum(floor[: len(rows)], front[1] - margin)
         floor = np.maximum(np.maximum(floor, back[1] - margin), lowest).astype(kind)
         r, c = np.nonzero((forward >= floor[: len(rows), None]) | (backward >= floor[None, :]))
-        pairs = Pairs(rows[r], c + first, objective[r, c].astype(np.int64))
-        return front, back, (pairs, forward[r, c].astype(np.int64), backward[r, c].astype(np.int64))
+        pairs = Pairs(rows[r].astype(np.int32), (c + first).astype(np.int32), objective[r, c].astype(np.int32))
+        return front, back, (pairs, forward[r, c], backward[r, c])
 
     def _floor(who: np.ndarray) -> np.ndarray:
         return np.maximum(known[who], np.maximum(ahead.value[who], behind.value[who])) - margin
