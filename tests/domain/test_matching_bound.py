@@ -8,6 +8,7 @@ import random
 from dataclasses import replace
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from bot.domain.matching import Candidate, MatchOptions, MatchResult, match, pair_score, priority_points
@@ -90,3 +91,22 @@ def test_a_round_where_nobody_can_be_paired_has_a_zero_bound() -> None:
     members = [Candidate(uid, frozenset({"seo"}), frozenset({"finance"}), frozenset({"fr"})) for uid in range(1, 40)]
     result = match(members, options=LARGE)
     assert result.pairs == [] and result.upper_bound == 0 and result.quality == 1.0
+
+
+def test_a_grown_candidate_graph_holds_each_pair_once_per_side_best_first() -> None:
+    from bot.domain.matching.auction import Candidates
+
+    first = Candidates(4, np.array([0, 0, 1]), np.array([1, 2, 3]), np.array([5, 9, 7]))
+    grown = first.add(np.array([2, 0, 3]), np.array([0, 3, 2]), np.array([9, 4, 1]))  # (0, 2) again
+    lists = {
+        person: list(
+            zip(
+                grown.cols[grown.start[person] : grown.start[person + 1]].tolist(),
+                grown.values[grown.start[person] : grown.start[person + 1]].tolist(),
+                strict=True,
+            )
+        )
+        for person in range(4)
+    }
+    assert lists == {0: [(2, 9), (1, 5), (3, 4)], 1: [(3, 7), (0, 5)], 2: [(0, 9), (3, 1)], 3: [(1, 7), (0, 4), (2, 1)]}
+    assert grown.top == 10 and grown.starts == grown.start.tolist()

@@ -31,33 +31,59 @@ class Candidates:
     """An undirected candidate graph as per-member lists (CSR), with each pair's objective."""
 
     def __init__(self, n: int, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> None:
+        self._build(
+            n,
+            np.concatenate([i, j], dtype=np.int32),
+            np.concatenate([j, i], dtype=np.int32),
+            np.concatenate([objective, objective], dtype=np.int32),
+        )
+
+    def _build(self, n: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
+        """From directed entries (each pair once per side, duplicates allowed), int32."""
         self.n = n
-        rows = np.concatenate([i, j]).astype(np.int64)
-        cols = np.concatenate([j, i]).astype(np.int64)
-        values = np.concatenate([objective, objective]).astype(np.int64)
         # Each list by objective, best first (prices are never negative, so a scan for the best
         # options can stop at the first objective below the second best value found); one sort of
-        # a 64-bit key (row, objective, column), duplicates adjacent.
+        # a 64-bit key (row, objective, column), duplicates adjacent. Built in place: this is the
+        # round's largest array.
         span = int(values.max(initial=0)) + 1
-        key = (rows * span + (span - 1 - values)) * n + cols
+        key = rows.astype(np.int64)
+        del rows
+        key *= span
+        key += span - 1
+        key -= values
+        del values
+        key *= n
+        key += cols
+        del cols
         key.sort()
-        key = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
-        rows, rest = np.divmod(key, span * n)
-        self.values = (span - 1 - rest // n).astype(np.int32)
-        self.cols = (rest % n).astype(np.int32)
-        self.start = np.searchsorted(rows, np.arange(n + 1))
+        if len(key):
+            fresh = np.empty(len(key), dtype=bool)
+            fresh[0] = True
+            np.not_equal(key[1:], key[:-1], out=fresh[1:])
+            key = key[fresh]
+            del fresh
+        self.cols = (key % n).astype(np.int32)
+        key //= n
+        self.values = (span - 1 - key % span).astype(np.int32)
+        key //= span
+        self.start = np.searchsorted(key, np.arange(n + 1))
+        del key
         self.top = int(self.values.max(initial=0)) + 1
         self.starts = self.start.tolist()
         self.shortlists: dict[int, tuple[list[tuple[int, int]], int]] = {}  # see _bid_tail
 
     def add(self, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> Candidates:
-        rows = np.repeat(np.arange(self.n), np.diff(self.start))
-        return Candidates(
+        """A new graph: this one and the pairs (i, j) (the lists already hold each pair both ways:
+        only the new pairs are doubled)."""
+        rows = np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.start))
+        grown = Candidates.__new__(Candidates)
+        grown._build(
             self.n,
-            np.concatenate([rows, i]),
-            np.concatenate([self.cols, j]),
-            np.concatenate([self.values, objective]),
+            np.concatenate([rows, i, j], dtype=np.int32),
+            np.concatenate([self.cols, j, i], dtype=np.int32),
+            np.concatenate([self.values, objective, objective], dtype=np.int32),
         )
+        return grown
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, column, objective) of every list entry (each pair twice, once per side)."""

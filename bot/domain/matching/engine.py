@@ -257,21 +257,27 @@ def _prices(
 
 
 def _capped(pairs: Pairs, prices: np.ndarray, cap: int) -> Pairs:
-    """The pairs among each member's ``cap`` best by ``objective − price of the other``."""
-    rows = np.concatenate([pairs.i, pairs.j])
-    cols = np.concatenate([pairs.j, pairs.i])
-    objective = np.concatenate([pairs.objective, pairs.objective])
+    """The pairs among each member's ``cap`` best by ``objective − price of the other`` (int32: a
+    pass's near pairs are many)."""
+    rows = np.concatenate([pairs.i, pairs.j], dtype=np.int32)
+    cols = np.concatenate([pairs.j, pairs.i], dtype=np.int32)
+    objective = np.concatenate([pairs.objective, pairs.objective], dtype=np.int32)
     order = _by_row_best_first(rows, objective - prices[cols])
-    rows, cols, objective = rows[order], cols[order], objective[order]
-    keep = np.arange(len(rows)) - np.searchsorted(rows, rows) < cap
-    return Pairs(rows[keep], cols[keep], objective[keep])
+    ranked = rows[order]
+    order = order[np.arange(len(ranked)) - np.searchsorted(ranked, ranked) < cap]
+    del ranked
+    return Pairs(rows[order], cols[order], objective[order])
 
 
 def _by_row_best_first(rows: np.ndarray, value: np.ndarray) -> np.ndarray:
     """The order sorting entries by row, then by value, largest first (one sort of a 64-bit key)."""
     low = int(value.min(initial=0))
     span = int(value.max(initial=0)) - low + 1
-    return np.argsort(rows.astype(np.int64) * span + (span - 1 - (value.astype(np.int64) - low)), kind="stable")
+    key = rows.astype(np.int64)
+    key *= span
+    key += span - 1 + low
+    key -= value
+    return np.argsort(key, kind="stable")
 
 
 def _solver_graph(state: auction.AuctionState, graph: auction.Candidates, per_member: int) -> Pairs:
