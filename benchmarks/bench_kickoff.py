@@ -52,7 +52,7 @@ async def main(pairs: int, channel_limit: tuple[int, float]) -> None:
                 first_request = len(fake.requests)
                 started = time.monotonic()
                 await fake.click(message, component_id(message, ":confirm:0"), owner.id)
-                summary = f"{pairs}/{pairs} pair(s) created"
+                summary = f"{pairs}/{pairs} pairs created" if pairs != 1 else "1/1 pair created"
                 await fake.wait_for(
                     lambda: summary in fake.message(message.id).text, timeout=3600, description="every pair launched"
                 )

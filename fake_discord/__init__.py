@@ -6,7 +6,21 @@ See ``server.FakeDiscord`` for the driver API and ``README.md`` for how to point
 from .errors import APIError
 from .gateway import GatewayEvent, Session
 from .interactions import Callback, Interaction
-from .models import CATEGORY, DM, TEXT, Attachment, Channel, Guild, Member, Message, Overwrite, Role, User
+from .models import (
+    CATEGORY,
+    DM,
+    TEXT,
+    VOICE,
+    Attachment,
+    Channel,
+    Guild,
+    Member,
+    Message,
+    Overwrite,
+    Role,
+    User,
+    VoiceState,
+)
 from .permissions import ALL_PERMISSIONS, DEFAULT_BOT, DEFAULT_EVERYONE, Perm
 from .ratelimit import DEFAULT_LIMIT, DEFAULT_ROUTE_LIMITS
 from .records import RequestRecord, Stats
@@ -22,6 +36,7 @@ __all__ = [
     "DEFAULT_ROUTE_LIMITS",
     "DM",
     "TEXT",
+    "VOICE",
     "APIError",
     "Attachment",
     "Callback",
@@ -40,4 +55,5 @@ __all__ = [
     "Session",
     "Stats",
     "User",
+    "VoiceState",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .models import CATEGORY, TEXT, Channel, Guild, Member, Message, Overwrite, Role, User
+from .models import CATEGORY, TEXT, VOICE, Channel, Guild, Member, Message, Overwrite, Role, User, VoiceState
 from .permissions import DEFAULT_BOT, DEFAULT_EVERYONE, Perm
 
 if TYPE_CHECKING:
@@ -169,6 +169,51 @@ class WorldDriver:
             overwrites=self._overwrites(guild, overwrites),
             position=position,
         )
+
+    def add_voice_channel(
+        self,
+        guild_id: int,
+        name: str,
+        *,
+        parent_id: Channel | int | None = None,
+        overwrites: OverwriteSpec = None,
+        user_limit: int = 0,
+        position: int | None = None,
+    ) -> Channel:
+        """A voice channel, created as a moderator would (CHANNEL_CREATE)."""
+        guild = self.world.guilds[guild_id]
+        return self.world.create_channel(
+            guild_id,
+            VOICE,
+            name,
+            parent_id=_id(parent_id) if parent_id else None,
+            overwrites=self._overwrites(guild, overwrites),
+            position=position,
+            user_limit=user_limit,
+        )
+
+    def join_voice(self, guild_id: int, user_id: User | Member | int, channel_id: Channel | int) -> VoiceState:
+        """The member connects to (or moves to) a voice channel: VOICE_STATE_UPDATE to a bot with the
+        voice-states intent. Raises ``AssertionError`` for what the client would not let them do: a
+        channel that is not a voice channel, that they cannot see or connect to, or that is full."""
+        guild = self.world.guilds[guild_id]
+        uid, cid = _id(user_id), _id(channel_id)
+        assert uid in guild.members, f"user {uid} is not a member of guild {guild_id}"
+        channel = guild.channels.get(cid)
+        assert channel is not None and channel.type == VOICE, f"channel {cid} is not a voice channel of the guild"
+        permissions = self.world.permissions_in(channel, uid)
+        assert permissions & Perm.VIEW_CHANNEL and permissions & Perm.CONNECT, f"user {uid} cannot connect to {cid}"
+        connected = [s for s in guild.voice_states.values() if s.channel_id == cid and s.user_id != uid]
+        full = channel.user_limit and len(connected) >= channel.user_limit
+        assert not full or permissions & Perm.MOVE_MEMBERS, f"voice channel {cid} is full"
+        return self.world.join_voice(guild_id, uid, cid)
+
+    def leave_voice(self, guild_id: int, user_id: User | Member | int) -> None:
+        """The member disconnects from voice (VOICE_STATE_UPDATE with ``channel_id`` null)."""
+        self.world.leave_voice(guild_id, _id(user_id))
+
+    def voice_state(self, guild_id: int, user_id: User | Member | int) -> VoiceState | None:
+        return self.world.guilds[guild_id].voice_states.get(_id(user_id))
 
     def add_category(
         self, guild_id: int, name: str, *, overwrites: OverwriteSpec = None, position: int | None = None

@@ -11,6 +11,7 @@ from .models import Attachment
 
 PAYLOAD_KEY: web.RequestKey[Any] = web.RequestKey("payload", object)
 FILES_KEY: web.RequestKey[list[Attachment]] = web.RequestKey("files", list)
+_BODY_KEY: web.RequestKey[tuple[Any, list[Attachment]]] = web.RequestKey("body", tuple)
 
 
 class APIError(Exception):
@@ -22,6 +23,8 @@ class APIError(Exception):
         self.code = code
         self.message = message
         self.errors = errors
+        #: refused for what the body says (Discord's schema and limits), not for the state of things
+        self.invalid_body = False
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"message": self.message, "code": self.code}
@@ -86,7 +89,14 @@ def snowflake(value: Any, kind: str = "Channel") -> int:
 
 
 async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Attachment]]:
-    """JSON or multipart (``payload_json`` + ``files[n]``) body -> (payload, files)."""
+    """JSON or multipart (``payload_json`` + ``files[n]``) body -> (payload, files); read once per
+    request (the middleware validates it before the handler reads it again)."""
+    if _BODY_KEY not in request:
+        request[_BODY_KEY] = await _read_body(request)
+    return request[_BODY_KEY]
+
+
+async def _read_body(request: web.Request) -> tuple[dict[str, Any], list[Attachment]]:
     ctype = request.content_type
     if ctype.startswith("multipart/"):
         payload: dict[str, Any] = {}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from . import payloads
-from .state import GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT
+from .state import GUILD_MEMBERS, GUILD_PRESENCES, GUILD_VOICE_STATES, MESSAGE_CONTENT
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
@@ -85,6 +85,8 @@ class Gateway:
             self._send_dispatch(session, name, self._redact(session, name, data))
 
     def _redact(self, session: Session, name: str, data: dict[str, Any]) -> dict[str, Any]:
+        if name == "GUILD_CREATE" and not session.has(GUILD_VOICE_STATES):
+            return {**data, "voice_states": []}  # a guild's voice states come with that intent only
         if name not in ("MESSAGE_CREATE", "MESSAGE_UPDATE") or session.has(MESSAGE_CONTENT):
             return data
         bot_id = str(self.fake.world.bot_user.id)
@@ -235,7 +237,8 @@ class Gateway:
         }
         self._send_dispatch(session, "READY", ready)
         for guild in list(world.guilds.values()):
-            self._send_dispatch(session, "GUILD_CREATE", payloads.guild_json(guild, world, gateway=True))
+            data = payloads.guild_json(guild, world, gateway=True)
+            self._send_dispatch(session, "GUILD_CREATE", self._redact(session, "GUILD_CREATE", data))
         return session
 
     async def _resume(

@@ -14,6 +14,7 @@ DISCORD_EPOCH_MS = 1420070400000
 # Channel types
 TEXT = 0
 DM = 1
+VOICE = 2
 CATEGORY = 4
 
 # Message flags
@@ -122,6 +123,9 @@ class Channel:
     last_message_id: int | None = None
     #: ``(message_id, pinned_at)``, most recent first
     pins: list[tuple[int, str]] = field(default_factory=list)
+    #: voice channels only (Discord: 8,000–96,000 without boosts; 0 = no user limit, at most 99)
+    bitrate: int = 64000
+    user_limit: int = 0
 
     @property
     def is_category(self) -> bool:
@@ -130,6 +134,10 @@ class Channel:
     @property
     def is_dm(self) -> bool:
         return self.type == DM
+
+    @property
+    def is_voice(self) -> bool:
+        return self.type == VOICE
 
     @property
     def mention(self) -> str:
@@ -243,6 +251,20 @@ class Message:
 
 
 @dataclass(eq=False)
+class VoiceState:
+    """A member connected to a voice channel of a guild (one channel at a time, as on Discord)."""
+
+    user_id: int
+    guild_id: int
+    channel_id: int
+    session_id: str
+    self_mute: bool = False
+    self_deaf: bool = False
+    self_video: bool = False
+    self_stream: bool = False
+
+
+@dataclass(eq=False)
 class Guild:
     id: int
     name: str
@@ -255,6 +277,8 @@ class Guild:
     description: str | None = None
     joined_at: str = field(default_factory=iso_now)
     bot_role_id: int | None = None
+    #: user id → voice state of the members connected to one of its voice channels
+    voice_states: dict[int, VoiceState] = field(default_factory=dict)
 
     @property
     def everyone_role(self) -> Role:

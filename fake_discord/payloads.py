@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models import CATEGORY, DM, Attachment, Channel, Guild, Member, Message, Role, User
+from .models import (
+    CATEGORY,
+    DM,
+    VOICE,
+    Attachment,
+    Channel,
+    Guild,
+    Member,
+    Message,
+    Role,
+    User,
+    VoiceState,
+    walk_components,
+)
 
 if TYPE_CHECKING:
     from .state import World
@@ -102,13 +115,42 @@ def channel_json(channel: Channel) -> dict[str, Any]:
         "nsfw": channel.nsfw,
         "flags": 0,
     }
-    if channel.type != CATEGORY:
+    if channel.type == VOICE:
+        # A voice channel has its text chat too (last_message_id, slowmode), no topic.
+        data.update(
+            bitrate=channel.bitrate,
+            user_limit=channel.user_limit,
+            rtc_region=None,
+            video_quality_mode=1,
+            rate_limit_per_user=channel.rate_limit_per_user,
+            last_message_id=str(channel.last_message_id) if channel.last_message_id else None,
+        )
+    elif channel.type != CATEGORY:
         data.update(
             topic=channel.topic,
             rate_limit_per_user=channel.rate_limit_per_user,
             last_message_id=str(channel.last_message_id) if channel.last_message_id else None,
         )
     return data
+
+
+def voice_state_json(state: VoiceState | None, member: Member, guild_id: int) -> dict[str, Any]:
+    """A VOICE_STATE_UPDATE (``state`` None: the member left voice, ``channel_id`` null)."""
+    return {
+        "guild_id": str(guild_id),
+        "channel_id": str(state.channel_id) if state is not None else None,
+        "user_id": str(member.id),
+        "member": member_json(member),
+        "session_id": state.session_id if state is not None else "",
+        "deaf": False,
+        "mute": False,
+        "self_deaf": state.self_deaf if state is not None else False,
+        "self_mute": state.self_mute if state is not None else False,
+        "self_video": state.self_video if state is not None else False,
+        "self_stream": state.self_stream if state is not None else False,
+        "suppress": False,
+        "request_to_speak_timestamp": None,
+    }
 
 
 def guild_json(guild: Guild, world: World, *, gateway: bool = False, joined: bool = False) -> dict[str, Any]:
@@ -163,7 +205,16 @@ def guild_json(guild: Guild, world: World, *, gateway: bool = False, joined: boo
             channels=[channel_json(c) for c in guild.channels.values()],
             threads=[],
             presences=[],
-            voice_states=[],
+            # The voice states of everyone connected (GUILD_CREATE has them without ``guild_id``/``member``).
+            voice_states=[
+                {
+                    k: v
+                    for k, v in voice_state_json(state, guild.members[user_id], guild.id).items()
+                    if k not in ("member", "guild_id")
+                }
+                for user_id, state in guild.voice_states.items()
+                if user_id in guild.members
+            ],
             stage_instances=[],
             guild_scheduled_events=[],
             soundboard_sounds=[],
@@ -174,15 +225,74 @@ def guild_json(guild: Guild, world: World, *, gateway: bool = False, joined: boo
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "id": str(attachment.id),
         "filename": attachment.filename,
         "size": attachment.size,
         "url": attachment.url,
         "proxy_url": attachment.url,
-        "content_type": attachment.content_type,
-        "description": attachment.description,
     }
+    if attachment.content_type is not None:
+        data["content_type"] = attachment.content_type
+    if attachment.description is not None:
+        data["description"] = attachment.description
+    return data
+
+
+#: What Discord fills in when a component omits it (the response schemas require these fields).
+_COMPONENT_DEFAULTS: dict[int, dict[str, Any]] = {
+    **{t: {"min_values": 1, "max_values": 1} for t in (3, 5, 6, 7, 8)},
+    11: {"description": None, "spoiler": False},
+    14: {"spacing": 1, "divider": True},
+    17: {"accent_color": None, "spoiler": False},
+}
+
+
+def returned_components(components: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Components as Discord returns them in a message: fields sent as null left out, defaults filled
+    in, and every component carrying a numeric ``id`` (Discord numbers those sent without one 1, 2, ...
+    in tree order, skipping the ids already taken)."""
+    result = [_returned(c) for c in components or []]
+    taken = {c["id"] for c in walk_components(result) if c.get("id")}
+    counter = 0
+    for component in walk_components(result):
+        if not component.get("id"):
+            counter += 1
+            while counter in taken:
+                counter += 1
+            component["id"] = counter
+    return result
+
+
+def returned_embeds(embeds: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Embeds as Discord returns them: nulls left out, ``type`` "rich", every field's ``inline`` set."""
+    result = []
+    for embed in embeds or []:
+        data = {"type": "rich", **_without_nulls(embed)}
+        if "fields" in data:
+            data["fields"] = [{"inline": False, **field} for field in data["fields"]]
+        result.append(data)
+    return result
+
+
+def _returned(component: dict[str, Any]) -> dict[str, Any]:
+    data = _without_nulls(component)
+    for key, value in _COMPONENT_DEFAULTS.get(component.get("type", 0), {}).items():
+        data.setdefault(key, value)
+    if "components" in data:
+        data["components"] = [_returned(c) for c in data["components"]]
+    for key in ("accessory", "component"):
+        if isinstance(data.get(key), dict):
+            data[key] = _returned(data[key])
+    return data
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def message_json(message: Message, world: World) -> dict[str, Any]:
@@ -224,7 +334,8 @@ def message_json(message: Message, world: World) -> dict[str, Any]:
     if message.interaction_metadata is not None:
         data["interaction_metadata"] = message.interaction_metadata
     if message.message_reference is not None:
-        data["message_reference"] = message.message_reference
+        reference = {k: v for k, v in message.message_reference.items() if k != "fail_if_not_exists"}
+        data["message_reference"] = {"type": 0, "channel_id": str(message.channel_id), **reference}
     return data
 
 
@@ -249,10 +360,15 @@ def application_json(world: World) -> dict[str, Any]:
         "owner": user_json(world.owner_user),
         "team": None,
         "flags": world.application_flags,
+        "flags_new": str(world.application_flags),
         "bot": user_json(world.bot_user),
         "redirect_uris": [],
         "interactions_endpoint_url": None,
+        "role_connections_verification_url": None,
         "approximate_guild_count": len(world.guilds),
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["applications.commands", "bot"],
         "integration_types_config": {"0": {}},
-        "install_params": None,
     }

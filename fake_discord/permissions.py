@@ -38,6 +38,9 @@ class Perm(enum.IntFlag):
     VIEW_GUILD_INSIGHTS = 1 << 19
     CONNECT = 1 << 20
     SPEAK = 1 << 21
+    MUTE_MEMBERS = 1 << 22
+    DEAFEN_MEMBERS = 1 << 23
+    MOVE_MEMBERS = 1 << 24
     CHANGE_NICKNAME = 1 << 26
     MANAGE_NICKNAMES = 1 << 27
     MANAGE_ROLES = 1 << 28
@@ -76,6 +79,7 @@ DEFAULT_BOT = int(
     | Perm.MANAGE_CHANNELS
     | Perm.MANAGE_ROLES
     | Perm.MANAGE_MESSAGES
+    | Perm.PIN_MESSAGES
     | Perm.EMBED_LINKS
     | Perm.ATTACH_FILES
     | Perm.READ_MESSAGE_HISTORY

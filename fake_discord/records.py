@@ -21,6 +21,9 @@ class RequestRecord:
     payload: Any = None
     files: int = 0
     code: int | None = None  # Discord error code of an error response
+    errors: dict[str, Any] | None = None  # the ``errors`` tree of a 400 50035
+    #: refused for its body (Discord's schema or limits): the bot sent something Discord refuses
+    invalid_body: bool = False
     rate_limit_scope: str | None = None  # "user" / "global" on a 429
     injected: bool = False
 
@@ -33,6 +36,8 @@ class RequestRecord:
 
     def __str__(self) -> str:
         extra = f" code={self.code}" if self.code else ""
+        if self.errors:
+            extra += f" errors={self.errors}"
         return f"{self.method} {self.path} -> {self.status}{extra}"
 
 
@@ -90,6 +95,10 @@ class Fault:
     errors: dict[str, Any] | None = None
     retry_after: float = 1.0
     hits: int = 0
+    #: ``fake.hold_next``: no error, the request is only slowed down by this many seconds, before it is
+    #: handled (Discord slow to act) or, with ``after``, once handled (the answer slow to come back).
+    hold: float = 0.0
+    after: bool = False
 
     def matches(self, method: str, path: str) -> bool:
         return self.times > 0 and self.method in ("*", method.upper()) and path_matches(self.path, path)

@@ -5,6 +5,8 @@ the users / gateway / application / application-command routes. Other routes liv
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import time
 import traceback
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import payloads, validate
+from . import openapi, payloads, validate
 from .errors import FILES_KEY, PAYLOAD_KEY, APIError, json_response, no_content, read_body, unknown
 from .records import RequestRecord
 
@@ -82,6 +84,11 @@ async def _handle(
         record.rate_limit_scope = decision.scope
         return json_response(decision.body, status=429, headers=decision.headers)
     fault = fake._take_fault(request.method, record.path)
+    held = fault if fault is not None and fault.hold else None
+    if held is not None:
+        fault = None
+        if not held.after:
+            await asyncio.sleep(held.hold)
     try:
         if fault is not None:
             record.injected = True
@@ -96,9 +103,11 @@ async def _handle(
                 record.rate_limit_scope = "user"
                 return json_response(body, status=429, headers=headers)
             raise APIError(fault.status, fault.code, fault.message, fault.errors)
+        if fake.rules.validate_payloads and request.method in _BODY_METHODS:
+            await _validate_body(fake, request, template)
         response = await handler(request)
     except APIError as exc:
-        record.code = exc.code
+        record.code, record.errors, record.invalid_body = exc.code, exc.errors, exc.invalid_body
         response = json_response(exc.body(), status=exc.status)
     except Exception as exc:
         fake._internal_error(f"{request.method} {record.path}", exc, traceback.format_exc())
@@ -109,7 +118,43 @@ async def _handle(
         record.files = len(request.get(FILES_KEY) or [])
     for key, value in decision.headers.items():
         response.headers[key] = value
+    if fake.rules.validate_responses:
+        _check_response(fake, template, response)
+    if held is not None and held.after:
+        await asyncio.sleep(held.hold)
     return response
+
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+async def _validate_body(fake: FakeDiscord, request: web.Request, template: str) -> None:
+    """Discord checks the body before anything else: its operation's schema, then Discord's limits."""
+    _, files = await read_body(request)
+    payload = request.get(PAYLOAD_KEY)
+    if payload is None:
+        return
+    try:
+        validate.request(template, payload, bool(files))
+    except APIError as exc:
+        interaction = fake.interactions.get(_int(request.match_info.get("interaction_id")))
+        if interaction is not None:
+            interaction.rejected.append((exc.status, exc.code))
+        raise
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _check_response(fake: FakeDiscord, template: str, response: web.StreamResponse) -> None:
+    """Rules.validate_responses: the fake's own JSON bodies against the spec's response schemas."""
+    body = getattr(response, "body", None)
+    if not isinstance(body, bytes) or response.content_type != "application/json":
+        return
+    problems = openapi.response_problems(template, response.status, json.loads(body))
+    if problems:
+        fake.response_problems.extend(problems)
 
 
 def build_app(fake: FakeDiscord) -> web.Application:
@@ -192,10 +237,14 @@ def _scope(request: web.Request) -> Any:
 def _store_command(fake: FakeDiscord, scope: Any, data: dict[str, Any]) -> dict[str, Any]:
     existing = {(c.get("type", 1), c["name"]): c for c in fake.command_store.get(scope, [])}
     previous = existing.get((data.get("type", 1), data.get("name")))
-    command = dict(data)
+    # As Discord returns it: nulls dropped, defaults filled in, the permission bit set as a string.
+    command = {k: v for k, v in data.items() if v is not None}
     command.setdefault("type", 1)
     command.setdefault("description", "")
-    command.setdefault("default_member_permissions", None)
+    permissions = data.get("default_member_permissions")
+    command["default_member_permissions"] = None if permissions is None else str(int(permissions))
+    command.setdefault("contexts", None)
+    command.setdefault("integration_types", [0])
     command.setdefault("nsfw", False)
     command["id"] = previous["id"] if previous else str(fake.world.snowflake())
     command["application_id"] = str(fake.world.application_id)
@@ -218,10 +267,8 @@ async def put_commands(request: web.Request) -> web.Response:
     if not isinstance(items, list):
         raise APIError(400, 50035, "Invalid Form Body")
     request[PAYLOAD_KEY] = items
-    if fake.rules.validate_payloads:
-        validate.commands(items)
-        if len(items) > 100:
-            raise APIError(400, 30032, "Maximum number of application commands reached (100)")
+    if len(items) > 100:
+        raise APIError(400, 30032, "Maximum number of application commands reached (100)")
     stored = [_store_command(fake, scope, c) for c in items]
     fake.command_store[scope] = stored
     fake.command_put_count[scope] += 1
@@ -233,8 +280,6 @@ async def post_command(request: web.Request) -> web.Response:
     fake = fake_of(request)
     scope = _scope(request)
     body, _ = await read_body(request)
-    if fake.rules.validate_payloads:
-        validate.commands([body])
     command = _store_command(fake, scope, body)
     current = [c for c in fake.command_store.get(scope, []) if c["id"] != command["id"]]
     fake.command_store[scope] = [*current, command]

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import payloads, validate
+from . import payloads
 from .checks import (
     channel_or_404,
     check_channel_limits,
@@ -82,13 +82,8 @@ async def edit_channel(request: web.Request) -> web.Response:
     require_in_channel(world, channel, Perm.MANAGE_CHANNELS)
     changes: dict[str, Any] = {}
     if "name" in body:
-        name = body["name"] or ""
-        if not 1 <= len(name) <= 100:
-            raise invalid_form(("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
-        changes["name"] = name
+        changes["name"] = body["name"]
     if "topic" in body:
-        if body["topic"] and len(body["topic"]) > 1024:
-            raise invalid_form(("topic",), "BASE_TYPE_MAX_LENGTH", "Must be 1024 or fewer in length.")
         changes["topic"] = body["topic"]
     for key in ("position", "nsfw", "rate_limit_per_user"):
         if key in body and body[key] is not None:
@@ -182,8 +177,6 @@ async def create_message(request: web.Request) -> web.Response:
             require_in_channel(world, channel, Perm.ATTACH_FILES)
         if body.get("message_reference"):
             require_in_channel(world, channel, Perm.READ_MESSAGE_HISTORY)
-    if world.rules.validate_payloads:
-        validate.message(body, creating=True, has_files=bool(files))
     flags = int(body.get("flags") or 0)
     if flags & 64:
         raise invalid_form(("flags",), "MESSAGE_FLAGS_INVALID", "Ephemeral messages need an interaction")
@@ -225,8 +218,6 @@ async def edit_message(request: web.Request) -> web.Response:
         if set(body) - {"flags"}:
             raise APIError(403, 50005, "Cannot edit a message authored by another user")
         require_in_channel(world, channel, Perm.MANAGE_MESSAGES)
-    if world.rules.validate_payloads:
-        validate.message(body, creating=False)
     world.edit_message(message, body, files)
     return json_response(payloads.message_json(message, world))
 

@@ -13,7 +13,7 @@ from .checks import (
     require_in_guild,
 )
 from .errors import APIError, invalid_form, json_response, no_content, read_body, unknown
-from .models import CATEGORY, TEXT, Guild, Overwrite
+from .models import CATEGORY, TEXT, VOICE, Guild, Overwrite
 from .permissions import Perm
 from .rest import fake_of
 
@@ -62,11 +62,9 @@ async def create_channel(request: web.Request) -> web.Response:
     if channel_type not in SUPPORTED_CHANNEL_TYPES:
         raise invalid_form(("type",), "BASE_TYPE_CHOICES", "Value must be one of {0, 2, 4, 5, 13, 15}.")
     name = body.get("name") or ""
-    if not 1 <= len(name) <= 100:
-        raise invalid_form(("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
     topic = body.get("topic")
-    if topic and len(topic) > 1024:
-        raise invalid_form(("topic",), "BASE_TYPE_MAX_LENGTH", "Must be 1024 or fewer in length.")
+    if channel_type == VOICE:
+        _check_voice_limits(body)
     parent_id = int(body["parent_id"]) if body.get("parent_id") else None
     check_channel_limits(world, guild, creating=True, channel_type=channel_type, parent_id=parent_id)
     overwrites = parse_overwrites(body.get("permission_overwrites"))
@@ -86,8 +84,27 @@ async def create_channel(request: web.Request) -> web.Response:
         nsfw=bool(body.get("nsfw")),
         overwrites=overwrites,
         rate_limit_per_user=int(body.get("rate_limit_per_user") or 0),
+        bitrate=body.get("bitrate"),
+        user_limit=body.get("user_limit"),
     )
     return json_response(payloads.channel_json(channel), status=201)
+
+
+#: Discord's bounds for a voice channel of a server without boosts (the spec only says int32).
+MIN_BITRATE, MAX_BITRATE, MAX_USER_LIMIT = 8000, 96000, 99
+
+
+def _check_voice_limits(body: dict) -> None:
+    bitrate, user_limit = body.get("bitrate"), body.get("user_limit")
+    if bitrate is not None and bitrate < MIN_BITRATE:
+        raise invalid_form(
+            ("bitrate",), "NUMBER_TYPE_MIN", f"int value should be greater than or equal to {MIN_BITRATE}."
+        )
+    if bitrate is not None and bitrate > MAX_BITRATE:
+        raise invalid_form(("bitrate",), "NUMBER_TYPE_MAX", f"int value should be less than or equal to {MAX_BITRATE}.")
+    if user_limit is not None and not 0 <= user_limit <= MAX_USER_LIMIT:
+        code = "NUMBER_TYPE_MIN" if user_limit < 0 else "NUMBER_TYPE_MAX"
+        raise invalid_form(("user_limit",), code, f"int value should be between 0 and {MAX_USER_LIMIT}.")
 
 
 async def move_channels(request: web.Request) -> web.Response:

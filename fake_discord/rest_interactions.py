@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import payloads, validate
+from . import payloads
 from .errors import APIError, invalid_form, json_response, no_content, read_body, unknown
 from .interactions import (
     APPLICATION_COMMAND,
@@ -79,13 +79,6 @@ async def callback(request: web.Request) -> web.Response:
             "INTERACTION_RESPONSE_TYPE_INVALID",
             f"Interaction response type {ctype} is not valid for interaction type {interaction.type}",
         )
-    if world.rules.validate_payloads:
-        if ctype == CHANNEL_MESSAGE:
-            validate.message(data, creating=True, has_files=bool(files), prefix=("data",))
-        elif ctype == UPDATE_MESSAGE:
-            validate.message(data, creating=False, prefix=("data",))
-        elif ctype == MODAL:
-            validate.modal(data)
     interaction.callback = Callback(type=ctype, data=data, at=time.monotonic(), files=files)
     message = _apply_callback(fake, interaction, ctype, data, files)
     if message is not None:
@@ -101,10 +94,10 @@ async def callback(request: web.Request) -> web.Response:
             "response_message_loading": bool(message is not None and message.loading),
             "response_message_ephemeral": bool(message is not None and message.ephemeral),
         },
-        "resource": {"type": ctype},
     }
-    if message is not None and ctype in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, UPDATE_MESSAGE):
-        result["resource"]["message"] = payloads.message_json(message, world)
+    # InteractionCallbackResponse: a ``resource`` only for a message sent (4) or updated (7).
+    if message is not None and ctype in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
+        result["resource"] = {"type": ctype, "message": payloads.message_json(message, world)}
     if message is None:
         del result["interaction"]["response_message_id"]
     return json_response(result)
@@ -121,6 +114,10 @@ def _metadata(fake: Any, interaction: Interaction, **extra: Any) -> dict[str, An
     if interaction.type == APPLICATION_COMMAND:
         meta["name"] = interaction.data.get("name")
         meta["command_type"] = interaction.data.get("type", 1)
+    if interaction.type == MESSAGE_COMPONENT and interaction.source_message_id is not None:
+        meta["interacted_message_id"] = str(interaction.source_message_id)
+    if interaction.type == MODAL_SUBMIT and interaction.parent is not None:
+        meta["triggering_interaction_metadata"] = _metadata(fake, interaction.parent)
     meta.update(extra)
     return meta
 
@@ -204,8 +201,6 @@ async def followup(request: web.Request) -> web.Response:
     world = fake.world
     interaction = _webhook_interaction(request)
     body, files = await read_body(request)
-    if world.rules.validate_payloads:
-        validate.message(body, creating=True, has_files=bool(files))
     original = interaction.original_message
     if original is not None and original.loading and not interaction.followup_ids:
         # After a deferred reply the first followup replaces the "thinking" message.
@@ -244,8 +239,6 @@ async def edit_webhook_message(request: web.Request) -> web.Response:
     interaction = _webhook_interaction(request)
     message = _webhook_message(request, interaction)
     body, files = await read_body(request)
-    if fake.rules.validate_payloads:
-        validate.message(body, creating=False)
     was_loading = message.loading
     fake.world.edit_message(message, body, files, mark_edited=not was_loading)
     return json_response(payloads.message_json(message, fake.world))

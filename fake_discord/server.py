@@ -56,6 +56,7 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         host: str = "127.0.0.1",
         port: int = 0,
         rules: Rules | None = None,
+        expect_valid_requests: bool = False,
     ) -> None:
         unknown_intents = set(privileged_intents) - set(PRIVILEGED_INTENTS)
         if unknown_intents:
@@ -84,6 +85,10 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         self.requests: list[RequestRecord] = []
         self.stats = Stats()
         self.internal_errors: list[str] = []
+        #: where the fake's responses did not match the spec (``rules.validate_responses``)
+        self.response_problems: list[str] = []
+        #: leaving ``async with`` raises if a request was refused for its body (``invalid_requests``)
+        self.expect_valid_requests = expect_valid_requests
         self.command_store: dict[Any, list[dict[str, Any]]] = {}
         #: PUTs of the command list per scope: "global" or a guild id
         self.command_put_count: Counter[Any] = Counter()
@@ -116,9 +121,20 @@ class FakeDiscord(WorldDriver, InteractionDriver):
 
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         await self.stop()
-        if exc_type is None and self.internal_errors:
+        if exc_type is not None:
+            return
+        if self.internal_errors:
             raise AssertionError(
                 "the fake Discord crashed while handling requests:\n" + "\n".join(self.internal_errors)
+            )
+        if self.response_problems:
+            raise AssertionError(
+                "the fake Discord answered what Discord's spec does not allow:\n" + "\n".join(self.response_problems)
+            )
+        if self.expect_valid_requests and self.invalid_requests:
+            raise AssertionError(
+                "Discord would refuse these requests (400 Invalid Form Body):\n"
+                + "\n".join(f"{r}\n  payload: {r.payload}" for r in self.invalid_requests)
             )
 
     @property
@@ -174,6 +190,11 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         return [r for r in self.requests if r.matches(method, path) and (status is None or r.status == status)]
 
     @property
+    def invalid_requests(self) -> list[RequestRecord]:
+        """Requests refused for their body: Discord's schema (``spec/discord-openapi.json``) or limits."""
+        return [r for r in self.requests if r.invalid_body]
+
+    @property
     def events(self) -> list[GatewayEvent]:
         """Every gateway dispatch sent (or buffered for a disconnected session)."""
         return self.gateway.events
@@ -196,6 +217,14 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         (e.g. ``/channels/*/messages``, without /api/v10) with this error instead of handling them.
         A 429 is sent as a proper rate limit (``Via``, ``retry_after``) so discord.py retries it."""
         fault = Fault(method.upper(), path, status, code, message, times, errors, retry_after)
+        self._faults.append(fault)
+        return fault
+
+    def hold_next(self, method: str, path: str, seconds: float, *, times: int = 1, after: bool = False) -> Fault:
+        """Slow down the next ``times`` requests matching ``method`` and ``path`` by ``seconds``: held
+        before they are handled (Discord slow to act: nothing happens meanwhile), or with ``after=True``
+        handled at once and answered late (the effect exists while the client still waits)."""
+        fault = Fault(method.upper(), path, 200, 0, "", times, hold=seconds, after=after)
         self._faults.append(fault)
         return fault
 

@@ -19,6 +19,7 @@ from .models import (
     DM,
     EPHEMERAL,
     TEXT,
+    VOICE,
     Attachment,
     Channel,
     Guild,
@@ -28,6 +29,7 @@ from .models import (
     Role,
     SnowflakeGenerator,
     User,
+    VoiceState,
     iso_now,
 )
 from .permissions import DEFAULT_BOT, DEFAULT_EVERYONE, DM_PERMISSIONS, base_permissions, channel_permissions
@@ -35,6 +37,7 @@ from .permissions import DEFAULT_BOT, DEFAULT_EVERYONE, DM_PERMISSIONS, base_per
 # Gateway intents
 GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
+GUILD_VOICE_STATES = 1 << 7
 GUILD_PRESENCES = 1 << 8
 GUILD_MESSAGES = 1 << 9
 DIRECT_MESSAGES = 1 << 12
@@ -58,8 +61,12 @@ class Rules:
     interaction_deadline: float = 3.0
     #: seconds an interaction token stays valid for followups / @original (401 50027 afterwards)
     interaction_token_lifetime: float = 900.0
-    #: validate message, modal and command payloads against Discord's limits (400 50035)
+    #: validate every request body against its operation's schema in Discord's OpenAPI spec, then
+    #: against Discord's stricter limits (400 50035 Invalid Form Body; see validate.py)
     validate_payloads: bool = True
+    #: check the fake's own JSON responses against the spec's response schemas (``fake.response_problems``;
+    #: leaving ``async with`` raises if any). Off by default: the fake's self-tests turn it on.
+    validate_responses: bool = False
     #: Discord lower-cases text channel names and turns spaces into dashes
     normalize_channel_names: bool = True
     #: refuse (AssertionError in the driver) what the Discord client would not let a user run:
@@ -202,6 +209,8 @@ class World:
 
     def remove_member(self, guild_id: int, user_id: int) -> None:
         guild = self.guilds[guild_id]
+        if user_id in guild.voice_states:  # leaving the server disconnects from voice first
+            self.leave_voice(guild_id, user_id)
         member = guild.members.pop(user_id)
         self.emit(
             "GUILD_MEMBER_REMOVE", {"guild_id": str(guild_id), "user": payloads.user_json(member.user)}, GUILD_MEMBERS
@@ -236,6 +245,8 @@ class World:
         nsfw: bool = False,
         overwrites: list[Overwrite] | None = None,
         rate_limit_per_user: int = 0,
+        bitrate: int | None = None,
+        user_limit: int | None = None,
     ) -> Channel:
         guild = self.guilds[guild_id]
         if type == TEXT and self.rules.normalize_channel_names:
@@ -255,6 +266,9 @@ class World:
             rate_limit_per_user=rate_limit_per_user,
             overwrites={o.id: o for o in overwrites or []},
         )
+        if type == VOICE:
+            channel.bitrate = 64000 if bitrate is None else bitrate
+            channel.user_limit = user_limit or 0
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         self.emit("CHANNEL_CREATE", payloads.channel_json(channel), GUILDS)
@@ -272,6 +286,9 @@ class World:
 
     def delete_channel(self, channel: Channel) -> None:
         guild = self.guilds[channel.guild_id] if channel.guild_id else None
+        if guild is not None:  # whoever was connected to a deleted voice channel is disconnected
+            for state in [s for s in guild.voice_states.values() if s.channel_id == channel.id]:
+                self.leave_voice(guild.id, state.user_id)
         self.channels.pop(channel.id, None)
         if guild is not None:
             guild.channels.pop(channel.id, None)
@@ -289,6 +306,32 @@ class World:
     def remove_overwrite(self, channel: Channel, target_id: int) -> None:
         channel.overwrites.pop(target_id, None)
         self.emit("CHANNEL_UPDATE", payloads.channel_json(channel), GUILDS)
+        self.notify()
+
+    # -- voice --------------------------------------------------------------------------------
+
+    def join_voice(self, guild_id: int, user_id: int, channel_id: int) -> VoiceState:
+        """Connect (or move) a member to a voice channel: VOICE_STATE_UPDATE."""
+        guild = self.guilds[guild_id]
+        state = guild.voice_states.get(user_id)
+        if state is None:
+            state = VoiceState(
+                user_id=user_id, guild_id=guild_id, channel_id=channel_id, session_id=f"{self.snowflake():x}"
+            )
+            guild.voice_states[user_id] = state
+        else:
+            state.channel_id = channel_id
+        self._emit_voice(guild, user_id, state)
+        return state
+
+    def leave_voice(self, guild_id: int, user_id: int) -> None:
+        guild = self.guilds[guild_id]
+        if guild.voice_states.pop(user_id, None) is not None:
+            self._emit_voice(guild, user_id, None)
+
+    def _emit_voice(self, guild: Guild, user_id: int, state: VoiceState | None) -> None:
+        member = guild.members[user_id]
+        self.emit("VOICE_STATE_UPDATE", payloads.voice_state_json(state, member, guild.id), GUILD_VOICE_STATES)
         self.notify()
 
     def dm_channel(self, user: User) -> Channel:
@@ -436,6 +479,10 @@ def _apply_fields(message: Message, payload: dict[str, Any], *, editing: bool = 
                 value = []
             if key == "content" and value is None:
                 value = ""
+            if key == "components":
+                value = payloads.returned_components(value)
+            if key == "embeds":
+                value = payloads.returned_embeds(value)
             setattr(message, key, value)
     if "flags" in payload and payload["flags"] is not None:
         flags = int(payload["flags"])

@@ -31,9 +31,9 @@ async def test_mentoring_group_has_the_member_commands_in_french_and_english(loa
     mentoring = commands["mentoring"]
     assert mentoring["name_localizations"]["fr"] == "mentorat"
     subcommands = {option["name"]: option for option in mentoring["options"]}
-    assert set(subcommands) == {"join", "profile", "pause", "resume", "leave", "my-data"}
+    assert set(subcommands) == {"join", "profile", "pause", "resume", "leave", "my-data", "avoid"}
     french = {option["name_localizations"]["fr"] for option in subcommands.values()}
-    assert french == {"rejoindre", "profil", "pause", "reprendre", "quitter", "mes-donnees"}
+    assert french == {"rejoindre", "profil", "pause", "reprendre", "quitter", "mes-donnees", "eviter"}
     for option in subcommands.values():
         assert option["description_localizations"]["fr"] and option["description"]
     member_option = subcommands["profile"]["options"][0]
@@ -53,3 +53,26 @@ async def test_fingerprint_is_stable_and_follows_the_commands(loaded_bot):
     assert first == await command_fingerprint(loaded_bot)
     await loaded_bot.unload_extension("cogs.admin")
     assert await command_fingerprint(loaded_bot) != first
+
+
+async def test_the_community_commands_have_french_names_and_descriptions(loaded_bot):
+    commands = await payloads(loaded_bot)
+    admin = {option["name"]: option for option in commands["mentoring-admin"]["options"]}
+    expected = {"skills": "competences", "exclude": "exclure", "announce": "annoncer"}
+    assert {name: admin[name]["name_localizations"]["fr"] for name in expected} == expected
+    skills = {option["name"]: option for option in admin["skills"]["options"]}
+    assert {name: o["name_localizations"]["fr"] for name, o in skills.items()} == {
+        "list": "liste",
+        "add": "ajouter",
+        "rename": "renommer",
+        "remove": "retirer",
+    }
+    for option in [*skills.values(), admin["exclude"], admin["announce"], admin["skills"]]:
+        assert option["description_localizations"]["fr"] and option["description"]
+    assert {o["name"]: o.get("autocomplete") for o in skills["rename"]["options"]}["skill"] is True
+    assert [o["name_localizations"]["fr"] for o in skills["add"]["options"]] == ["francais", "anglais", "domaine"]
+    setup = {o["name"]: o for o in admin["setup"]["options"]}
+    assert setup["organizations"]["name_localizations"]["fr"] == "organisations"
+    avoid = next(o for o in commands["mentoring"]["options"] if o["name"] == "avoid")
+    assert avoid["name_localizations"]["fr"] == "eviter"
+    assert avoid["options"][0]["name_localizations"]["fr"] == "membre" and avoid["options"][0]["required"]

@@ -123,3 +123,70 @@ def test_messages_built_from_domain_values_exist():
     keys += [f"admin.match.already_{status}" for status in ("confirmed", "cancelled")]
     for locale in SUPPORTED:
         assert [key for key in keys if key not in catalogue(locale)] == [], locale
+
+
+def test_every_plural_form_has_the_same_placeholders_in_both_languages():
+    reference = catalogue("fr")
+    for locale in SUPPORTED:
+        for key, message in catalogue(locale).items():
+            if isinstance(message, Mapping):
+                forms = {category: placeholders(text) for category, text in message.items()}
+                assert all(fields == placeholders(reference[key]) for fields in forms.values()), (locale, key, forms)
+
+
+def test_no_message_writes_its_plural_or_gender_by_hand():
+    import re
+
+    by_hand = re.compile(r"\((?:s|e|es|x|nt)\)|binôme\(s\)|pair\(s\)", re.IGNORECASE)
+    for locale in SUPPORTED:
+        for key, message in catalogue(locale).items():
+            for text in message.values() if isinstance(message, Mapping) else [message]:
+                assert not by_hand.search(text), (locale, key, text)
+
+
+def test_real_plural_messages_in_both_languages():
+    counts = (0, 1, 2, 5)
+    assert [t("weekly.remind_now.paused", "fr", count=n) for n in counts] == [
+        "0 binôme en pause",
+        "1 binôme en pause",
+        "2 binômes en pause",
+        "5 binômes en pause",
+    ]
+    assert [t("weekly.remind_now.paused", "en", count=n) for n in counts] == [
+        "0 paused pairs",
+        "1 paused pair",
+        "2 paused pairs",
+        "5 paused pairs",
+    ]
+    assert [t("console.count.created", "fr", count=n) for n in counts] == [
+        "0 binôme créé",
+        "1 binôme créé",
+        "2 binômes créés",
+        "5 binômes créés",
+    ]
+    assert [t("admin.match.done", "en", created=n, count=n).split(",")[0] for n in counts] == [
+        "✅ 0/0 pairs created",
+        "✅ 1/1 pair created",
+        "✅ 2/2 pairs created",
+        "✅ 5/5 pairs created",
+    ]
+    assert t("admin.match.done", "fr", created=0, count=1).startswith("✅ 0/1 binôme créé,")
+    assert t("onboarding.problems.unknown_language", "en", count=2, skills="xx, yy") == "2 unknown languages: xx, yy."
+
+
+def test_dates_in_messages_are_written_as_each_language_does():
+    from datetime import UTC, date, datetime
+
+    from bot.i18n.dates import day_and_month, discord_timestamp
+
+    monday = date(2026, 11, 30)
+    fr = t("weekly.message.text", "fr", date=day_and_month(monday, "fr"), mentor="A", learner="B", topic="SEO")
+    en = t("weekly.message.text", "en", date=day_and_month(monday, "en"), mentor="A", learner="B", topic="SEO")
+    assert "Semaine du lundi 30 novembre" in fr and "Week of Monday, November 30" in en
+    assert (
+        t("checkins.dates.yesterday", "fr", date=day_and_month(date(2026, 11, 29), "fr"))
+        == "Hier, dimanche 29 novembre"
+    )
+    assert t("checkins.dates.today", "en", date=day_and_month(monday, "en")) == "Today, Monday, November 30"
+    end = discord_timestamp(datetime(2027, 1, 16, 9, 0, tzinfo=UTC), "D")
+    assert t("ending.cycle.continue_mid", "fr", member="A", end=end).endswith(f"le {end}.")

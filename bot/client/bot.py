@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
 from datetime import timedelta
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -14,18 +16,26 @@ from bot.client.command_sync import sync_commands
 from bot.client.errors import BinomeTree
 from bot.client.interactions import reply_key
 from bot.client.translator import CatalogueTranslator
-from bot.client.ui import is_stale_temporary_id
+from bot.client.ui import has_handler
 from bot.clock import Clock
 from bot.db.engine import Database
-from bot.i18n import supported_locale
+from bot.db.models import Pair
+from bot.domain.languages import member_language
+from bot.i18n import SUPPORTED, supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
 from bot.services.claims import Claims
+from bot.services.community import CommunityServices
+from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
+from bot.services.first_meetings import FirstMeetings
 from bot.services.guild_config import GuildConfigs
+from bot.services.languages import PairLanguages
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
+from bot.services.slots import SlotService
+from bot.services.voice_sessions import VoiceRooms, VoiceSessions
 from bot.services.weekly import WeeklyService
 from bot.services.worker import CpuWorker
 from bot.settings import Settings
@@ -47,6 +57,8 @@ def intents() -> discord.Intents:
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.members = True
+    # Voice states (not privileged): check-ins from the time both members of a pair spend together in voice.
+    chosen.voice_states = True
     return chosen
 
 
@@ -74,19 +86,46 @@ class Binome(commands.Bot):
         self.weekly = WeeklyService(db, clock)
         self.charters = Charters(db, clock)
         self.ending = PairEnding(db, clock)
+        self.console = ConsoleServices(db, clock)  # pair health, stats, export, audit, reports
+        self.community = CommunityServices(db, clock)  # skills, exclusions, announcements, progress
+        self.slots = SlotService(db, clock)  # weekly slots, their reminders and invites
+        self.first_meetings = FirstMeetings(db, clock)
+        self.voice_sessions = VoiceSessions(db, clock)  # check-ins from voice presence
+        self.voice_rooms = VoiceRooms(db)
+        self.languages = PairLanguages(db, clock)  # each pair's language (members' ones: membership.locales)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
+        self._answering: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator())
         await self.guild_configs.load_all()
+        await self.membership.locales.load_all()  # member_locale answers from memory
         for extension in discover_extensions():
             await self.load_extension(extension)
             log.info("loaded %s", extension)
         await sync_commands(self)
 
-    def server_locale(self, guild: discord.Guild) -> str:
-        """The language of what everyone in a server reads (pair channels, moderators' messages)."""
-        return self.guild_locale(guild.id, str(guild.preferred_locale))
+    # --- who reads which language (PRODUCT.md, "Languages"): every public text asks one of these ---
+    # (the rules themselves are pure functions in bot.domain.languages)
+
+    def pair_locale(self, guild: discord.Guild, pair: Pair) -> str:
+        """The language of the pair's channel and of the DMs about the pair: the one stored on the pair
+        (decided when it was formed, or chosen by the pair), else the program's."""
+        return supported_locale(pair.locale) or self.moderators_locale(guild)
+
+    def member_locale(self, guild: discord.Guild, user_id: int) -> str:
+        """The language of a DM to a member that is not about their pair: among the languages they
+        chose, the one their Discord client uses first; without a profile, the program's."""
+        program = self.moderators_locale(guild)
+        known = self.membership.locales.get(guild.id, user_id)
+        if known is None:
+            return program
+        return member_language(known.languages, supported_locale(known.discord_locale), program, SUPPORTED)
+
+    def moderators_locale(self, guild: discord.Guild) -> str:
+        """The language of the moderators' channel and of reports: the program's (set in `setup`), else
+        the server's Discord language, else DEFAULT_LOCALE."""
+        return self.guild_locale(guild.id, str(guild.preferred_locale) if guild.preferred_locale else None)
 
     def guild_locale(self, guild_id: int | None, discord_guild_locale: str | None = None) -> str:
         """The language the server configured, else the server's Discord locale, else the default."""
@@ -105,8 +144,23 @@ class Binome(commands.Bot):
         await self.cpu.shutdown()
         await super().close()
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        # A menu from before a restart: its view is gone, so answer instead of letting it fail.
-        custom_id = (interaction.data or {}).get("custom_id", "")
-        if isinstance(custom_id, str) and is_stale_temporary_id(custom_id) and not interaction.response.is_done():
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # Every interaction gets an answer: a menu nothing handles (from before a restart, timed out, or
+        # a custom id the bot never made) is answered "expired" instead of failing in the client. Decided
+        # here, synchronously, right after discord.py routed it: a view's own callback may stop the view
+        # (leaving the store) before any event handler would run.
+        if event_name == "interaction" and args and not has_handler(args[0]):
+            interaction: discord.Interaction = args[0]
+            custom_id = (interaction.data or {}).get("custom_id")
+            log.info("no handler for %s %r: answered as expired", interaction.type, custom_id)
+            task = asyncio.create_task(self._answer_expired(interaction), name=f"expired-{interaction.id}")
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
+        super().dispatch(event_name, *args, **kwargs)
+
+    @staticmethod
+    async def _answer_expired(interaction: discord.Interaction) -> None:
+        try:
             await reply_key(interaction, "common.errors.menu_expired")
+        except discord.HTTPException as exc:
+            log.warning("could not answer an expired menu: %s", exc)

@@ -7,7 +7,7 @@ import discord
 from discord import app_commands
 
 from bot.client.errors import NotModerator
-from bot.client.interactions import binome
+from bot.client.interactions import binome, reply_key
 
 
 async def is_moderator(interaction: discord.Interaction) -> bool:
@@ -18,6 +18,14 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
         return True
     config = await binome(interaction).guild_configs.get(interaction.guild_id)
     return config.moderator_role_id is not None and member.get_role(config.moderator_role_id) is not None
+
+
+async def moderator_or_refuse(interaction: discord.Interaction) -> bool:
+    """For a moderator-only button's `interaction_check`: refuse others politely (a forged click)."""
+    if not await is_moderator(interaction):
+        await reply_key(interaction, "common.errors.not_moderator")
+        return False
+    return True
 
 
 async def ensure_moderator(interaction: discord.Interaction) -> None:

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.client.interactions import UserError, reply_key
+from bot.client.permissions import PermissionList
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ def _describe(error: Exception) -> tuple[str, dict[str, Any]] | None:
     if isinstance(error, app_commands.MissingPermissions):
         return "common.errors.not_moderator", {}
     if isinstance(error, app_commands.BotMissingPermissions):
-        return "common.errors.bot_missing_permissions", {"permissions": ", ".join(error.missing_permissions)}
+        missing = PermissionList(tuple(error.missing_permissions))
+        return "common.errors.bot_missing_permissions", {"permissions": missing}
     if isinstance(error, app_commands.CommandOnCooldown):
         return "common.errors.cooldown", {"seconds": f"{error.retry_after:.0f}"}
     if isinstance(error, discord.Forbidden):

@@ -28,8 +28,33 @@ def temporary_id(name: str) -> str:
     return f"{TEMPORARY_PREFIX}{BOOT_ID}:{name}"
 
 
-def is_stale_temporary_id(custom_id: str) -> bool:
-    return custom_id.startswith(TEMPORARY_PREFIX) and not custom_id.startswith(TEMPORARY_PREFIX + BOOT_ID)
+def has_handler(interaction: discord.Interaction) -> bool:
+    """Whether discord.py hands this component click or form submission to one of the bot's items: a
+    persistent `DynamicItem` whose pattern matches, or a live view or modal of this process. A menu
+    from before a restart, one that timed out, or a custom id the bot never made (malformed, an unknown
+    verb, a negative id) has none, and discord.py would drop it without an answer.
+
+    Mirrors `discord.ui.view.ViewStore.dispatch_view` / `dispatch_modal` (discord.py 2.x), reading the
+    store they use; `tests/e2e/test_interactions_answered.py` checks both ways."""
+    data: dict[str, Any] = dict(interaction.data or {})  # type: ignore[arg-type]
+    custom_id = data.get("custom_id")
+    if not isinstance(custom_id, str):
+        return True  # not a component or a form: the command tree answers it
+    store = interaction.client._connection._view_store
+    if interaction.type is discord.InteractionType.modal_submit:
+        return custom_id in store._modals
+    if interaction.type is not discord.InteractionType.component:
+        return True
+    if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
+        # discord.py only runs a dynamic item found among the clicked message's components: a button the
+        # message no longer has (removed by an edit), a forged or replayed payload, or no message, is dropped.
+        return interaction.message is not None and custom_id in custom_ids(interaction.message)
+    key = (data.get("component_type"), custom_id)
+    message_id = interaction.message.id if interaction.message is not None else None
+    return any(
+        key in store._views.get(entity, {}) and store._views[entity][key].view is not None
+        for entity in (message_id, None)
+    )
 
 
 class OwnedView(discord.ui.View):
@@ -131,16 +156,32 @@ def custom_ids(message: discord.Message) -> list[str]:
     return ids
 
 
-async def find_recent_message(
-    channel: discord.abc.Messageable, has_id: Callable[[str], bool], author: discord.abc.User | None, limit: int = 25
+HISTORY_LOOKBACK = 50  # messages searched for what an interrupted attempt may already have posted
+
+
+async def find_recent(
+    channel: discord.abc.Messageable,
+    matches: Callable[[discord.Message], bool],
+    author: discord.abc.User | None,
+    limit: int = HISTORY_LOOKBACK,
 ) -> discord.Message | None:
-    """A recent message of `author` with a component whose custom id satisfies `has_id`.
+    """A recent message of `author` satisfying `matches` (newest first).
 
     Used when resuming interrupted work, to find what an earlier attempt may already have posted.
     """
     async for message in channel.history(limit=limit):
         if author is not None and message.author.id != author.id:
             continue
-        if any(has_id(custom_id) for custom_id in custom_ids(message)):
+        if matches(message):
             return message
     return None
+
+
+async def find_recent_message(
+    channel: discord.abc.Messageable,
+    has_id: Callable[[str], bool],
+    author: discord.abc.User | None,
+    limit: int = HISTORY_LOOKBACK,
+) -> discord.Message | None:
+    """A recent message of `author` with a component whose custom id satisfies `has_id`."""
+    return await find_recent(channel, lambda message: any(has_id(c) for c in custom_ids(message)), author, limit)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -42,9 +42,17 @@ class Database:
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work: committed when the block ends normally, rolled back otherwise."""
+    async def session(self, *, lock: bool = False) -> AsyncIterator[AsyncSession]:
+        """A unit of work: committed when the block ends normally, rolled back otherwise.
+
+        `lock=True` for a read-then-write decision (a compare-and-set) whose reads must not be raced:
+        PostgreSQL does it with the `SELECT … FOR UPDATE` row locks the block takes; SQLite has no row
+        locks (it ignores FOR UPDATE, and its driver only opens a transaction at the first write), so
+        the block takes the database's write lock from its first statement (BEGIN IMMEDIATE).
+        """
         async with self._sessions() as session, session.begin():
+            if lock and self.engine.dialect.name == "sqlite":
+                await session.execute(text("BEGIN IMMEDIATE"))
             yield session
 
     async def close(self) -> None:

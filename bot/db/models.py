@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -77,12 +78,19 @@ class GuildSettings(Base):
     nudge_time: Mapped[str] = mapped_column(String(5), default="09:00")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Toronto")
     cycle_months: Mapped[int] = mapped_column(Integer, default=6)
+    # Never pair two members of the same organization (members then give theirs when joining).
+    separate_organizations: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Check-ins from voice presence (cogs/voice): off by default; each pair then gets a voice channel too.
+    voice_checkins: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    voice_min_minutes: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
 
 class Skill(Base):
-    """One entry of a guild's skill catalogue; `side` is "web" (web/digital) or "business"."""
+    """One entry of a guild's skill catalogue; `side` is "web" (web/digital), "business", or the key
+    of a side a moderator named (`side_name` then holds its name). A removed skill keeps its row
+    (`removed_at`): profiles and pairs that used it still show its label, but menus and matching skip it."""
 
     __tablename__ = "skills"
     __table_args__ = (UniqueConstraint("guild_id", "key"),)
@@ -94,6 +102,8 @@ class Skill(Base):
     name_en: Mapped[str] = mapped_column(String(80))
     name_fr: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    side_name: Mapped[str | None] = mapped_column(String(40))
+    removed_at: Mapped[datetime | None]
 
 
 class MemberProfile(Base):
@@ -114,6 +124,10 @@ class MemberProfile(Base):
     availability: Mapped[str] = mapped_column(Text, default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[str] = mapped_column(Text, default="")
+    organization: Mapped[str | None] = mapped_column(String(80))  # asked when the server keeps them apart
+    # The Discord locale ("fr", "en-US"...) of the member's last interaction: with `languages`, what
+    # their DMs are written in (`Binome.member_locale`). Erased with the profile.
+    discord_locale: Mapped[str | None] = mapped_column(String(16))
     # Higher goes first in the next matching round (e.g. last round's odd one out).
     queue_priority: Mapped[int] = mapped_column(Integer, default=0)
     joined_at: Mapped[datetime]
@@ -124,7 +138,12 @@ class MemberProfile(Base):
     )
 
     def skill_keys(self, direction: str) -> list[str]:
-        return sorted(s.skill.key for s in self.skills if s.direction == direction)
+        """The skills of the catalogue the member teaches ("teach") or learns ("learn")."""
+        return sorted(s.skill.key for s in self.skills if s.direction == direction and s.skill.removed_at is None)
+
+    def removed_skill_keys(self, direction: str) -> list[str]:
+        """Skills the member chose that moderators removed since (shown as such, never matched)."""
+        return sorted(s.skill.key for s in self.skills if s.direction == direction and s.skill.removed_at is not None)
 
 
 class MemberSkill(Base):
@@ -171,7 +190,7 @@ class MatchRound(Base):
     status: Mapped[str] = mapped_column(String(16))  # preview → confirmed | cancelled
     seed: Mapped[int]
     proposal: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_by: Mapped[int]
+    created_by: Mapped[int | None]  # nulled when that moderator's data is erased
     created_at: Mapped[datetime]
     decided_by: Mapped[int | None]
     decided_at: Mapped[datetime | None]
@@ -197,9 +216,17 @@ class Pair(Base):
     a_teaches_b: Mapped[list[str]] = mapped_column(JSON, default=list)
     b_teaches_a: Mapped[list[str]] = mapped_column(JSON, default=list)
     same_city: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language of the pair's channel and of the DMs about the pair (`bot.domain.languages.pair_language`),
+    # decided when the pair is formed, changed by the pair (`/pair language`). None: a pair formed before
+    # languages were stored, which reads the program's language.
+    locale: Mapped[str | None] = mapped_column(String(8))
     category_id: Mapped[int | None]
     channel_id: Mapped[int | None]
     kickoff_message_id: Mapped[int | None]
+    voice_channel_id: Mapped[int | None]  # the pair's private voice channel, when the server has voice check-ins
+    # Each launch of the pair (the first, then one per channel deleted by hand) is done exactly once:
+    # its claim key names this generation.
+    launch_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     activated_at: Mapped[datetime | None]
     first_meeting_planned_at: Mapped[datetime | None]
@@ -237,6 +264,7 @@ class PairWeek(Base):
     topic: Mapped[str | None] = mapped_column(String(40))  # a skill key
     swapped: Mapped[bool] = mapped_column(Boolean, default=False)
     swap_proposed_by: Mapped[int | None]
+    skip_proposed_by: Mapped[int | None]  # skipping the week waits for the partner's consent
     message_id: Mapped[int | None]
     posted_at: Mapped[datetime | None]
     nudged_at: Mapped[datetime | None]
@@ -293,9 +321,78 @@ class Charter(Base):
     goal_note: Mapped[str] = mapped_column(Text, default="")
     signed_a_at: Mapped[datetime | None]
     signed_b_at: Mapped[datetime | None]
+    # How many versions both members signed: each is posted and pinned exactly once (its claim key).
+    signed_versions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     panel_message_id: Mapped[int | None]
     pinned_message_id: Mapped[int | None]
     updated_at: Mapped[datetime]
+
+
+class PairSlot(Base):
+    """A weekly slot of a pair: proposed by one member (in their own time zone), then agreed by the other.
+
+    At most one slot of a pair is `agreed` at a time (a newly agreed one `replaced` it) and one is
+    `proposed` (a newer proposal `superseded` it; a week without an answer `expired` it). `sequence` is
+    the calendar invite's SEQUENCE: the pair's invite keeps one UID, each agreed slot updates it.
+    """
+
+    __tablename__ = "pair_slots"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12))  # proposed | agreed | replaced | superseded | expired | ended
+    proposed_by: Mapped[int | None]  # nulled when that member's data is erased
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday, in `timezone`
+    start_time: Mapped[str] = mapped_column(String(5))  # "HH:MM", in `timezone`
+    minutes: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    reminder_minutes: Mapped[int] = mapped_column(Integer, default=60)  # 0: no reminder
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[int | None]  # the proposal's message in the pair channel
+    proposed_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+
+
+class FirstMeeting(Base):
+    """The pair's first meeting as planned from the kickoff: when, and in person (where) or by video."""
+
+    __tablename__ = "first_meetings"
+
+    pair_id: Mapped[int] = mapped_column(
+        SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    guild_id: Mapped[int] = mapped_column(index=True)
+    starts_at: Mapped[datetime]
+    timezone: Mapped[str] = mapped_column(String(64))  # the zone of whoever planned it (the invite's TZID)
+    minutes: Mapped[int] = mapped_column(Integer, default=90)
+    mode: Mapped[str] = mapped_column(String(12))  # in_person | video
+    place: Mapped[str] = mapped_column(Text, default="")
+    planned_by: Mapped[int | None]  # nulled (and `place` blanked) when that member's data is erased
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # the invite's SEQUENCE, one more per replanning
+    planned_at: Mapped[datetime]
+
+
+class VoiceSession(Base):
+    """Both members of a pair together in a voice channel: only the pair, the times and the length.
+
+    Open while they are together (`together_since`) or apart for less than the merge gap (`apart_since`);
+    then closed: long enough, it is offered to the pair ("you met for 35 min, log it?") and becomes a
+    check-in only when a member clicks (`session_id`)."""
+
+    __tablename__ = "voice_sessions"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12))  # open | short | offered | logged
+    started_at: Mapped[datetime]
+    together_since: Mapped[datetime | None]
+    apart_since: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime]  # last moment the bot saw them together (a restart resumes from it)
+    together_seconds: Mapped[int] = mapped_column(Integer, default=0)  # closed intervals only
+    ended_at: Mapped[datetime | None]
+    session_id: Mapped[int | None] = mapped_column(SurrogateKey, ForeignKey("pair_sessions.id", ondelete="SET NULL"))
 
 
 class PairFeedback(Base):
@@ -335,3 +432,138 @@ class OnceClaim(Base):
     done_at: Mapped[datetime | None]
     result_id: Mapped[int | None]  # what the work produced (a message id), for whoever looks later
     created_at: Mapped[datetime]
+
+    @staticmethod
+    def member_prefix(guild_id: int, user_id: int) -> str:
+        """Keys about one member (their welcome...) start with this, so erasing the member erases them;
+        no other key may name a member."""
+        return f"member:{guild_id}:{user_id}:"
+
+
+class AuditEntry(Base):
+    """A moderator action (setup change, round, manual pair, unpair, export, erasure...): who, when, what.
+
+    `details` holds only ids of things (rounds, pairs, channels, roles) and settings, never what a
+    member wrote. The member ids (`actor_id`, `target_a_id`, `target_b_id`) are nulled when that
+    member's data is erased (`bot.db.repositories.console.forget_member`).
+    """
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    actor_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(32))
+    target_a_id: Mapped[int | None]
+    target_b_id: Mapped[int | None]
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+
+
+class ModeratorReport(Base):
+    """A trouble report for the moderators (a silent pair, a deleted channel, a departure, a rating...).
+
+    Stored first, then posted once (claim key `report:<id>`) in the moderators' channel; without a
+    channel the bot can post in, it waits at the top of `/mentoring-admin pairs`. `kind` is the
+    message key; the text is rendered when posted or shown, so it names the pair's members as they
+    are then (an erased member is no longer named). `params` holds the message's other values.
+    """
+
+    __tablename__ = "moderator_reports"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    pair_id: Mapped[int | None] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="SET NULL"))
+    subject_id: Mapped[int | None]  # the member the report is about or from (e.g. who rated), if any
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The exactly-once key of the event reported (a silence, a week's unsent messages...): a run that
+    # resumes the event after a crash stores no second report. None: one report per call.
+    event_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime]
+    posted_at: Mapped[datetime | None]
+    message_id: Mapped[int | None]
+
+
+# --- who must not be paired, rounds announced ahead, progress on objectives (issue 11) ---------
+
+
+class MemberAvoid(Base):
+    """A member's private "never pair me with this member" (`/mentoring avoid`); the other is never told."""
+
+    __tablename__ = "member_avoids"
+
+    guild_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    avoided_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, index=True)
+    created_at: Mapped[datetime]
+
+
+class PairExclusion(Base):
+    """Two members moderators never want paired (`/mentoring-admin exclude`), stored once as (low, high)."""
+
+    __tablename__ = "pair_exclusions"
+    __table_args__ = (UniqueConstraint("guild_id", "member_low_id", "member_high_id"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    member_low_id: Mapped[int]
+    member_high_id: Mapped[int]
+    created_by: Mapped[int | None]  # nulled when that moderator's data is erased
+    created_at: Mapped[datetime]
+
+
+class RoundAnnouncement(Base):
+    """A round announced ahead in a channel (`/mentoring-admin announce`), with "I'm available" /
+    "sit this round out" buttons. One is open per guild at a time; the next confirmed round closes it
+    (`status` draft → open → ran, or replaced by a newer announcement)."""
+
+    __tablename__ = "round_announcements"
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    round_date: Mapped[date] = mapped_column(Date)
+    channel_id: Mapped[int]
+    message_id: Mapped[int | None]
+    locale: Mapped[str] = mapped_column(String(8))  # the language it was posted in (kept when edited)
+    created_by: Mapped[int | None]
+    created_at: Mapped[datetime]
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("match_rounds.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None]
+
+
+class AnnouncementAnswer(Base):
+    """A member's answer to an announcement: "available" or "skip" (paused for that round only)."""
+
+    __tablename__ = "announcement_answers"
+
+    announcement_id: Mapped[int] = mapped_column(
+        SurrogateKey, ForeignKey("round_announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    answer: Mapped[str] = mapped_column(String(12))
+    answered_at: Mapped[datetime]
+
+
+class ProgressRating(Base):
+    """Where a member says they stand (1–5) on each of their personal objectives and on the shared goal,
+    at one stage of a cycle: "start" (the charter), "mid" or "end"; and, at mid and end of cycle, who
+    they think led most. The pair sees its own; moderators only aggregates."""
+
+    __tablename__ = "progress_ratings"
+    __table_args__ = (UniqueConstraint("pair_id", "user_id", "cycle", "stage"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    pair_id: Mapped[int] = mapped_column(SurrogateKey, ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    guild_id: Mapped[int] = mapped_column(index=True)
+    user_id: Mapped[int]
+    cycle: Mapped[int]  # the cycle's key (`bot.domain.cycles.cycle_key`)
+    stage: Mapped[str] = mapped_column(String(8))
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)  # what was rated, as the member wrote it
+    ratings: Mapped[list[int]] = mapped_column(JSON, default=list)  # one per objective
+    goal_rating: Mapped[int] = mapped_column(Integer)
+    led_most: Mapped[str | None] = mapped_column(String(8))  # me | partner | equal
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.domain.timezones import MAX_TIMEZONE, ZoneRefusal, canonical_timezone, timezone_refusal
 
 # Languages offered in the onboarding menu (ISO 639-1 codes).
 LANGUAGES = ("fr", "en", "es", "de", "it", "pt", "ar")
@@ -14,7 +15,7 @@ MAX_CITY = 80
 MAX_AVAILABILITY = 200
 MAX_BIO = 500
 MAX_OBJECTIVES = 1000
-MAX_TIMEZONE = 64
+MAX_ORGANIZATION = 80
 
 
 class ProfileProblem(enum.Enum):
@@ -25,6 +26,7 @@ class ProfileProblem(enum.Enum):
     NO_LANGUAGE = "no_language"
     UNKNOWN_LANGUAGE = "unknown_language"
     UNKNOWN_TIMEZONE = "unknown_timezone"
+    NOT_A_TIMEZONE = "not_a_timezone"  # e.g. "localtime": a file of the time-zone database, not a zone
     TOO_LONG = "too_long"
     IN_PERSON_WITHOUT_CITY = "in_person_without_city"
 
@@ -48,26 +50,7 @@ class ProfileDraft:
     availability: str = ""
     bio: str = ""
     objectives: str = ""
-
-
-_TIMEZONES_BY_FOLDED_NAME: dict[str, str] = {}
-
-
-def canonical_timezone(name: str) -> str | None:
-    """The IANA name for what a member typed ("europe/paris" → "Europe/Paris"), or None."""
-    name = name.strip().replace(" ", "_")
-    if not name or len(name) > MAX_TIMEZONE:
-        return None
-    if not _TIMEZONES_BY_FOLDED_NAME:
-        _TIMEZONES_BY_FOLDED_NAME.update({tz.casefold(): tz for tz in available_timezones()})
-    canonical = _TIMEZONES_BY_FOLDED_NAME.get(name.casefold())
-    if canonical is None:
-        return None
-    try:
-        ZoneInfo(canonical)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return canonical
+    organization: str = ""  # asked when the server keeps members of the same organization apart
 
 
 def skill_problems(teaches: Collection[str], learns: Collection[str], catalogue: Iterable[str]) -> list[Issue]:
@@ -96,13 +79,17 @@ def language_problems(languages: Collection[str]) -> list[Issue]:
 
 def text_problems(draft: ProfileDraft) -> list[Issue]:
     issues: list[Issue] = []
-    if canonical_timezone(draft.timezone) is None:
-        issues.append(Issue(ProfileProblem.UNKNOWN_TIMEZONE, field="timezone", values=(draft.timezone[:64],)))
+    refusal = timezone_refusal(draft.timezone)
+    if refusal is not None:
+        not_a_zone = refusal is ZoneRefusal.NOT_A_ZONE
+        problem = ProfileProblem.NOT_A_TIMEZONE if not_a_zone else ProfileProblem.UNKNOWN_TIMEZONE
+        issues.append(Issue(problem, field="timezone", values=(draft.timezone[:MAX_TIMEZONE],)))
     for name, limit in (
         ("city", MAX_CITY),
         ("availability", MAX_AVAILABILITY),
         ("bio", MAX_BIO),
         ("objectives", MAX_OBJECTIVES),
+        ("organization", MAX_ORGANIZATION),
     ):
         if len(getattr(draft, name)) > limit:
             issues.append(Issue(ProfileProblem.TOO_LONG, field=name, limit=limit))
@@ -132,4 +119,5 @@ def clean(draft: ProfileDraft) -> ProfileDraft:
         availability=draft.availability.strip(),
         bio=draft.bio.strip(),
         objectives=draft.objectives.strip(),
+        organization=" ".join(draft.organization.split()),
     )

@@ -1,4 +1,4 @@
-"""The default skill catalogue every guild starts with. Moderators can extend it later."""
+"""The default skill catalogue every guild starts with (moderators then shape their own: `bot.domain.catalogue`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ class SkillSpec:
     side: str
     name_en: str
     name_fr: str
+    side_name: str | None = None  # a side a moderator named (`side` is then its key)
+    removed: bool = False  # taken out of the catalogue: shown in profiles and pairs, never offered
 
     def name(self, locale: str) -> str:
         return self.name_fr if locale == "fr" else self.name_en

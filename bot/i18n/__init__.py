@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from string import Formatter
-from typing import Any
+from typing import Any, Protocol
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -93,12 +93,21 @@ class _KeepMissing(dict[str, Any]):
         return "{" + key + "}"
 
 
+class Localizable(Protocol):
+    """A message parameter that is itself text to localize (e.g. a list of Discord permissions): it is
+    rendered in the language of the message it fills, which the code raising it may not know yet."""
+
+    def localized(self, locale: str) -> str: ...
+
+
 def t(key: str, locale: str | None, /, **params: Any) -> str:
     """The message `key` in `locale` (falling back to French), with `params` filled in.
 
-    A plural message takes its form from `count` (required for it), which is shown localized.
+    A plural message takes its form from `count` (required for it), which is shown localized;
+    `Localizable` parameters are rendered in the message's language.
     """
     lang = supported_locale(locale) or FALLBACK
+    params = {name: value.localized(lang) if _is_localizable(value) else value for name, value in params.items()}
     message = catalogue(lang).get(key) or catalogue(FALLBACK).get(key)
     if message is None:
         log.error("missing message %r", key)
@@ -113,6 +122,10 @@ def t(key: str, locale: str | None, /, **params: Any) -> str:
     else:
         text = message
     return text.format_map(_KeepMissing(params)) if params else text
+
+
+def _is_localizable(value: Any) -> bool:
+    return callable(getattr(value, "localized", None)) and not isinstance(value, str | int | float)
 
 
 def has(key: str, locale: str = FALLBACK) -> bool:

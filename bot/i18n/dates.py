@@ -42,6 +42,11 @@ def long_date(day: date, locale: str) -> str:
     return format_date(day, "long", locale=babel_locale(locale))
 
 
+def full_date(day: date, locale: str) -> str:
+    """ "jeudi 3 décembre 2026" / "Thursday, December 3, 2026"."""
+    return format_date(day, "full", locale=babel_locale(locale))
+
+
 def short_time(moment: time | datetime, locale: str) -> str:
     """ "09:00" / "9:00 AM"."""
     return format_time(moment, "short", locale=babel_locale(locale))

@@ -173,7 +173,10 @@ class Charters:
             if missing:
                 return SignOutcome(Signature.INCOMPLETE, charter, missing)
             setattr(charter, column, self._clock.now())
-            return SignOutcome(Signature.BOTH_SIGNED if is_signed(charter) else Signature.SIGNED, charter)
+            if not is_signed(charter):
+                return SignOutcome(Signature.SIGNED, charter)
+            charter.signed_versions += 1
+            return SignOutcome(Signature.BOTH_SIGNED, charter)
 
     # --- the shared goal's progress (not part of what is signed) ------------------------------
 

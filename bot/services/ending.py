@@ -160,7 +160,7 @@ class PairEnding:
 
     async def withdraw(self, pair_id: int, user_id: int, *, moderator: bool) -> Decision:
         """The proposer (or a moderator) withdraws the pending proposal."""
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
             decision = self._decide(pair, user_id, moderator, withdrawing=True)
             if decision is Decision.OK:
@@ -259,7 +259,7 @@ class PairEnding:
     async def record_prompt(self, pair_id: int, stage: Stage, start: datetime) -> bool:
         """Note that the `stage` check-in of the cycle that began at `start` is posted. Posting the
         end-of-cycle one also settles the mid-point (never asked after the end)."""
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
             if pair is None or pair.status != ACTIVE:
                 return False
@@ -276,7 +276,7 @@ class PairEnding:
 
     async def continue_cycle(self, pair_id: int, stage: Stage, key: int, months: int) -> Continuation:
         """The pair answered "continue" to the `stage` check-in of the cycle named `key`."""
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
             if pair is None or pair.status != ACTIVE:
                 return Continuation.NOT_ACTIVE

@@ -29,6 +29,9 @@ class GuildConfig:
     nudge_time: str  # "HH:MM", in `timezone`
     timezone: str
     cycle_months: int
+    separate_organizations: bool = False  # members of the same organization are never paired
+    voice_checkins: bool = False  # check-ins from voice presence (and a voice channel per pair)
+    voice_min_minutes: int = 20  # together this long in voice before "log it?" is asked
 
     @classmethod
     def of(cls, row: GuildSettings) -> GuildConfig:
@@ -44,6 +47,9 @@ class GuildConfig:
             nudge_time=row.nudge_time,
             timezone=row.timezone,
             cycle_months=row.cycle_months,
+            separate_organizations=bool(row.separate_organizations),
+            voice_checkins=bool(row.voice_checkins),
+            voice_min_minutes=row.voice_min_minutes,
         )
 
 

@@ -7,6 +7,7 @@ resumed from the recorded state.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,6 +17,17 @@ from bot.db.engine import Database
 from bot.db.models import Pair
 from bot.db.repositories import pairs as repo
 from bot.db.repositories.pairs import ACTIVE, CHANNEL_CREATED, ENDED, KICKOFF_SENT, OPEN, PENDING
+
+
+class ChannelLoss(enum.Enum):
+    RELAUNCH = "recreated"  # an open pair: its channel is made again
+    NOTED = "noted"  # the pair had ended: nothing to recreate
+    HANDLED = "handled"  # someone else noticed first (or it was not the pair's channel any more)
+
+
+def launch_key(pair: Pair) -> str:
+    """The exactly-once key of one launch of the pair (channel, then kickoff): see `bot.services.claims`."""
+    return f"launch:{pair.id}:{pair.launch_generation}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +44,13 @@ class PairService:
     async def get(self, pair_id: int) -> Pair | None:
         async with self._db.session() as session:
             return await session.get(Pair, pair_id)
+
+    async def get_many(self, pair_ids: list[int]) -> list[Pair]:
+        if not pair_ids:
+            return []
+        async with self._db.session() as session:
+            query = select(Pair).where(Pair.id.in_(pair_ids)).order_by(Pair.id)
+            return list((await session.scalars(query)).all())
 
     async def by_channel(self, channel_id: int) -> Pair | None:
         async with self._db.session() as session:
@@ -51,7 +70,7 @@ class PairService:
             return list((await session.scalars(query)).all())
 
     async def _transition(self, pair_id: int, expected: str, new: str, **fields: object) -> Pair:
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
             if pair is None or pair.status != expected:
                 raise LookupError(f"pair {pair_id} is not {expected}")
@@ -69,18 +88,23 @@ class PairService:
     async def activate(self, pair_id: int) -> Pair:
         return await self._transition(pair_id, KICKOFF_SENT, ACTIVE, activated_at=self._clock.now())
 
-    async def channel_lost(self, pair_id: int) -> Pair | None:
-        """The pair's channel was deleted by hand: an open pair goes back to launch (recreated)."""
-        async with self._db.session() as session:
+    async def channel_lost(self, pair_id: int, channel_id: int | None) -> ChannelLoss:
+        """The pair's channel `channel_id` was deleted by hand: an open pair goes back to launch (its
+        channel is recreated, as a new launch generation). Decided once, even when two processes notice."""
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
-            if pair is None or pair.status not in OPEN:
-                return None
-            pair.status, pair.channel_id, pair.category_id, pair.kickoff_message_id = PENDING, None, None, None
-            return pair
+            if pair is None or channel_id is None or pair.channel_id != channel_id:
+                return ChannelLoss.HANDLED
+            pair.channel_id = None
+            if pair.status not in OPEN:
+                return ChannelLoss.NOTED
+            pair.status, pair.category_id, pair.kickoff_message_id = PENDING, None, None
+            pair.launch_generation += 1
+            return ChannelLoss.RELAUNCH
 
     async def end(self, pair_id: int, reason: str, *, requeue: tuple[int, ...] = ()) -> EndedPair | None:
         """End an open pair; `requeue` members go first in line at the next round."""
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             pair = await session.get(Pair, pair_id, with_for_update=True)
             if pair is None or pair.status not in OPEN:
                 return None
@@ -88,12 +112,3 @@ class PairService:
             pair.status, pair.ended_at, pair.end_reason = ENDED, self._clock.now(), reason
             await repo.bump_priority(session, pair.guild_id, requeue)
             return EndedPair(pair, was_active)
-
-    async def first_meeting_planned(self, pair_id: int) -> bool:
-        """Record that the pair planned its first meeting. False if it was already recorded."""
-        async with self._db.session() as session:
-            pair = await session.get(Pair, pair_id, with_for_update=True)
-            if pair is None or pair.first_meeting_planned_at is not None:
-                return False
-            pair.first_meeting_planned_at = self._clock.now()
-            return True

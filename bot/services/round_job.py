@@ -32,6 +32,18 @@ class RoundConstraints:
     excluded_pairs: frozenset[frozenset[int]] = frozenset()
     organizations: dict[int, str] = field(default_factory=dict)
     separate_organizations: bool = False
+    sitting_out: frozenset[int] = frozenset()  # "sit this round out" on the announcement of the round
+
+    def applied(self, candidates: list[Candidate]) -> dict:
+        """What the preview says was applied (counts only: an "avoid" stays private)."""
+        present = {c.user_id for c in candidates}
+        return {
+            "avoid": sum(len(avoided & present) for user, avoided in self.avoid.items() if user in present),
+            "exclusions": sum(1 for pair in self.excluded_pairs if pair <= present),
+            "organizations": self.separate_organizations,
+            "with_organization": sum(1 for user in self.organizations if user in present),
+            "sitting_out": len(self.sitting_out),
+        }
 
 
 @dataclass(slots=True)
@@ -149,11 +161,18 @@ def propose(candidates: list[Candidate], seed: int, options: MatchOptions) -> di
     return proposal(match(candidates, seed=seed, options=options))
 
 
-def propose_round(rows: RoundRows, constraints: RoundConstraints, at: datetime, seed: int) -> tuple[dict, str]:
-    """The worker's job for a round: candidates from the rows, the matching, the proposal, and the
-    proposal already serialized as JSON (storing it then costs the event loop nothing)."""
+def propose_round(
+    rows: RoundRows, constraints: RoundConstraints, at: datetime, seed: int, announcement: dict | None = None
+) -> tuple[dict, str]:
+    """The worker's job for a round: candidates from the rows, the matching, the proposal (with what
+    was applied and the round's ``announcement``, if any), and the proposal already serialized as
+    JSON (storing it then costs the event loop nothing)."""
     options = MatchOptions(
         excluded_pairs=constraints.excluded_pairs, separate_organizations=constraints.separate_organizations
     )
-    result = propose(candidates(rows, constraints, at), seed, options)
+    members = candidates(rows, constraints, at)
+    result = propose(members, seed, options)
+    result["applied"] = constraints.applied(members)
+    if announcement is not None:
+        result["announcement"] = announcement
     return result, json.dumps(result)

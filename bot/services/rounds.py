@@ -14,10 +14,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.clock import Clock
 from bot.db.engine import Database, RawJSON
 from bot.db.models import MatchRound, MemberProfile, MemberSkill, Pair, Skill
+from bot.db.repositories import community, guilds
 from bot.db.repositories import pairs as repo
 from bot.db.repositories.pairs import PENDING
 from bot.db.repositories.profiles import ACTIVE, get_profile
+from bot.domain.catalogue import normalized
+from bot.domain.languages import pair_language
 from bot.domain.matching import Candidate, PairCheck, PairIssue, check_pair
+from bot.i18n import FALLBACK, SUPPORTED, supported_locale
+from bot.services.announcements import Announcements, close_for_round
 from bot.services.round_job import RoundConstraints, RoundRows, candidate, offset, proposal_pair, propose_round
 from bot.services.worker import CpuWorker, InlineWorker
 
@@ -30,6 +35,7 @@ class ConfirmOutcome:
     # Proposed pairs dropped because a member became unavailable: (a, b, the unavailable ones).
     dropped: list[tuple[int, int, tuple[int, ...]]] = field(default_factory=list)
     odd_ones_out: list[int] = field(default_factory=list)
+    announcement_id: int | None = None  # the announcement of this round, closed by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +44,16 @@ class ManualCheck:
 
     blocker: str | None
     check: PairCheck | None = None
+    notes: tuple[str, ...] = ()  # more warnings: "same_organization"
 
     @property
     def warnings(self) -> tuple[PairIssue, ...]:
         return self.check.issues if self.check else ()
 
 
-def _candidate(profile: MemberProfile, past: set[int], now: datetime) -> Candidate:
+def _candidate(
+    profile: MemberProfile, past: set[int], now: datetime, constraints: RoundConstraints | None = None
+) -> Candidate:
     return candidate(
         profile.user_id,
         profile.skill_keys("teach"),
@@ -55,7 +64,7 @@ def _candidate(profile: MemberProfile, past: set[int], now: datetime) -> Candida
         profile.in_person_ok,
         profile.queue_priority,
         past,
-        RoundConstraints(),
+        constraints or RoundConstraints(),
     )
 
 
@@ -72,16 +81,25 @@ class MatchingRounds:
         self._worker = worker or InlineWorker()
 
     async def constraints(self, session: AsyncSession, guild_id: int) -> RoundConstraints:
-        """HOOK for issue 11's storage: read the guild's "avoid" lists, moderators' exclusions, the
-        members' organizations and the server's "keep organizations apart" setting here. The engine
-        and the preview already honour and explain them; until that storage exists there are none."""
-        return RoundConstraints()
+        """The guild's "avoid" lists, moderators' exclusions, the members' organizations (when the server
+        keeps them apart) and who sits the announced round out."""
+        settings = await guilds.get_or_create_settings(session, guild_id, self._clock.now())
+        separate = bool(settings.separate_organizations)
+        return RoundConstraints(
+            avoid=await community.avoid_lists(session, guild_id),
+            excluded_pairs=await community.excluded_pairs(session, guild_id),
+            organizations=await community.organizations(session, guild_id) if separate else {},
+            separate_organizations=separate,
+            sitting_out=frozenset(await community.sitting_out(session, guild_id)),
+        )
 
-    async def _rows(self, session: AsyncSession, guild_id: int, present: set[int]) -> RoundRows:
+    async def _rows(
+        self, session: AsyncSession, guild_id: int, present: set[int], constraints: RoundConstraints
+    ) -> RoundRows:
         """The available members as plain rows, read a partition at a time: a 20,000-member round
         reads 100,000 rows, which must not hold the event loop for seconds. The engine's candidates
         are built from them in the worker (see ``round_job``)."""
-        busy = await repo.members_in_open_pairs(session, guild_id)
+        busy = await repo.members_in_open_pairs(session, guild_id) | constraints.sitting_out
         active = (MemberProfile.guild_id == guild_id, MemberProfile.status == ACTIVE)
         rows = RoundRows()
         index: dict[int, int] = {}
@@ -101,7 +119,13 @@ class MatchingRounds:
                 if user_id in present and user_id not in busy:
                     index[pid] = len(rows.profiles)
                     rows.profiles.append((user_id, languages, timezone, city, in_person_ok, priority))
-        keys = dict((await session.execute(select(Skill.id, Skill.key).where(Skill.guild_id == guild_id))).all())
+        keys = dict(
+            (
+                await session.execute(
+                    select(Skill.id, Skill.key).where(Skill.guild_id == guild_id, Skill.removed_at.is_(None))
+                )
+            ).all()
+        )
         skills = await session.stream(
             select(MemberSkill.profile_id, MemberSkill.direction, MemberSkill.skill_id)
             .join(MemberProfile, MemberProfile.id == MemberSkill.profile_id)
@@ -120,8 +144,8 @@ class MatchingRounds:
         return rows
 
     async def _available(self, session: AsyncSession, guild_id: int, present: set[int]) -> dict[int, MemberProfile]:
-        """Active profiles of members still in the server and in no open pair."""
-        busy = await repo.members_in_open_pairs(session, guild_id)
+        """Active profiles of members still in the server, in no open pair, not sitting this round out."""
+        busy = await repo.members_in_open_pairs(session, guild_id) | await community.sitting_out(session, guild_id)
         query = select(MemberProfile).where(MemberProfile.guild_id == guild_id, MemberProfile.status == ACTIVE)
         return {
             profile.user_id: profile
@@ -133,10 +157,19 @@ class MatchingRounds:
         """Propose a round. The matching runs in the worker, with no database session open."""
         now = self._clock.now()
         async with self._db.session() as session:
-            rows = await self._rows(session, guild_id, present)
             constraints = await self.constraints(session, guild_id)
+            rows = await self._rows(session, guild_id, present, constraints)
+            announced = await Announcements.counts(session, guild_id)
+        announcement = None
+        if announced is not None:
+            announcement = {
+                "id": announced.announcement_id,
+                "date": announced.round_date.isoformat(),
+                "available": announced.available,
+                "sitting_out": announced.sitting_out,
+            }
         seed = random.SystemRandom().randrange(2**31) if seed is None else seed
-        proposal, serialized = await self._worker.run(propose_round, rows, constraints, now, seed)
+        proposal, serialized = await self._worker.run(propose_round, rows, constraints, now, seed, announcement)
         async with self._db.session() as session:
             round_ = MatchRound(
                 guild_id=guild_id,
@@ -159,14 +192,25 @@ class MatchingRounds:
         async with self._db.session() as session:
             return await repo.claim_round(session, round_id, CANCELLED, moderator_id, self._clock.now())
 
-    async def confirm(self, round_id: int, moderator_id: int, present: set[int]) -> ConfirmOutcome | None:
-        """Create the proposed pairs that are still possible, exactly once (None: already decided)."""
+    async def confirm(
+        self, round_id: int, moderator_id: int, present: set[int], *, program_locale: str | None = None
+    ) -> ConfirmOutcome | None:
+        """Create the proposed pairs that are still possible, exactly once (None: already decided).
+
+        Each pair gets its language from the two profiles (`pair_language`), preferring `program_locale`
+        (the caller's `Binome.moderators_locale`; by default the language set in `setup`)."""
         async with self._db.session() as session:
             now = self._clock.now()
+            # Decided once (a conditional UPDATE, the transaction's first statement), and nobody is paired
+            # elsewhere meanwhile (the guild's lock): the pairs are created in this same transaction, so two
+            # clicks, or two processes, confirm once, and a manual pair made at that moment cannot take a
+            # member twice.
             if not await repo.claim_round(session, round_id, CONFIRMED, moderator_id, now):
                 return None
             round_ = await session.get(MatchRound, round_id)
             assert round_ is not None
+            await guilds.lock_guild(session, round_.guild_id, now)
+            program = await _program_locale(session, round_.guild_id, program_locale, now)
             available = await self._available(session, round_.guild_id, present)
             created: list[Pair] = []
             dropped: list[tuple[int, int, tuple[int, ...]]] = []
@@ -178,7 +222,8 @@ class MatchingRounds:
                     dropped.append((a, b, gone))
                     requeue += [m for m in (a, b) if m not in gone]
                     continue
-                created.append(self._new_pair(round_.guild_id, proposed, "round", now, round_id=round_id))
+                locale = pair_language(available[a].languages, available[b].languages, program, SUPPORTED)
+                created.append(self._new_pair(round_.guild_id, proposed, "round", now, locale, round_id=round_id))
                 available.pop(a), available.pop(b)
             odd = [u["user_id"] for u in round_.proposal["unmatched"] if u["reason"] == "odd_one_out"]
             session.add_all(created)
@@ -190,12 +235,15 @@ class MatchingRounds:
                     .values(queue_priority=0)
                 )
             await repo.bump_priority(session, round_.guild_id, requeue + odd)
+            # The round ran: its announcement closes, and who sat it out is back for the next one.
+            announcement = await close_for_round(session, round_.guild_id, round_id, now)
             await session.flush()
-            return ConfirmOutcome([p.id for p in created], dropped, odd)
+            return ConfirmOutcome([p.id for p in created], dropped, odd, announcement.id if announcement else None)
 
     @staticmethod
-    def _new_pair(guild_id: int, proposed: dict, origin: str, now, round_id: int | None = None) -> Pair:
+    def _new_pair(guild_id: int, proposed: dict, origin: str, now, locale: str, round_id: int | None = None) -> Pair:
         return Pair(
+            locale=locale,
             guild_id=guild_id,
             member_a_id=proposed["a"],
             member_b_id=proposed["b"],
@@ -209,29 +257,57 @@ class MatchingRounds:
         )
 
     async def check_manual(self, guild_id: int, a: int, b: int) -> ManualCheck:
-        if a == b:
-            return ManualCheck("same_member")
         async with self._db.session() as session:
-            profiles = {}
-            for user_id in (a, b):
-                profile = await get_profile(session, guild_id, user_id)
-                if profile is None:
-                    return ManualCheck("not_joined")
-                if await repo.open_pair_of(session, guild_id, user_id) is not None:
-                    return ManualCheck("already_paired")
-                profiles[user_id] = profile
-            past = await repo.past_partners(session, guild_id)
-            now = self._clock.now()
-            check = check_pair(*(_candidate(profiles[u], past.get(u, set()), now) for u in (a, b)))
-            return ManualCheck(None, check)
+            check, _ = await self._check_manual(session, guild_id, a, b)
+            return check
 
-    async def create_manual(self, guild_id: int, a: int, b: int) -> Pair | None:
-        """Pair two members by hand (after `check_manual`); None if one got paired meanwhile."""
-        check = await self.check_manual(guild_id, a, b)
-        if check.blocker is not None or check.check is None:
-            return None
+    async def _check_manual(
+        self, session: AsyncSession, guild_id: int, a: int, b: int
+    ) -> tuple[ManualCheck, dict[int, MemberProfile]]:
+        if a == b:
+            return ManualCheck("same_member"), {}
+        profiles = {}
+        for user_id in (a, b):
+            profile = await get_profile(session, guild_id, user_id)
+            if profile is None:
+                return ManualCheck("not_joined"), {}
+            if await repo.open_pair_of(session, guild_id, user_id) is not None:
+                return ManualCheck("already_paired"), {}
+            profiles[user_id] = profile
+        past = await repo.past_partners(session, guild_id)
+        now = self._clock.now()
+        constraints = await self.constraints(session, guild_id)
+        # Never against a member's "avoid" (whose, the moderator is not told) or moderators' exclusion.
+        if b in constraints.avoid.get(a, ()) or a in constraints.avoid.get(b, ()):
+            return ManualCheck("avoided"), {}
+        if frozenset((a, b)) in constraints.excluded_pairs:
+            return ManualCheck("excluded"), {}
+        check = check_pair(*(_candidate(profiles[u], past.get(u, set()), now, constraints) for u in (a, b)))
+        org_a, org_b = (constraints.organizations.get(u) for u in (a, b))
+        same = org_a is not None and org_b is not None and normalized(org_a) == normalized(org_b)
+        return ManualCheck(None, check, ("same_organization",) if same else ()), profiles
+
+    async def create_manual(self, guild_id: int, a: int, b: int, *, program_locale: str | None = None) -> Pair | None:
+        """Pair two members by hand (after `check_manual`); None if one got paired meanwhile. The pair's
+        language is decided as in `confirm` (one both speak; with none shared, still one of theirs)."""
         async with self._db.session() as session:
-            pair = self._new_pair(guild_id, proposal_pair(check.check), "manual", self._clock.now())
+            now = self._clock.now()
+            await guilds.lock_guild(session, guild_id, now)  # checked and created in one go
+            check, profiles = await self._check_manual(session, guild_id, a, b)
+            if check.blocker is not None or check.check is None:
+                return None
+            program = await _program_locale(session, guild_id, program_locale, now)
+            locale = pair_language(profiles[a].languages, profiles[b].languages, program, SUPPORTED)
+            pair = self._new_pair(guild_id, proposal_pair(check.check), "manual", now, locale)
             session.add(pair)
             await session.flush()
             return pair
+
+
+async def _program_locale(session: AsyncSession, guild_id: int, given: str | None, now: datetime) -> str:
+    """The program's language as the caller knows it (with the server's Discord language), else the one
+    set in `setup`, else the default."""
+    if supported_locale(given):
+        return supported_locale(given)  # type: ignore[return-value]
+    settings = await guilds.get_or_create_settings(session, guild_id, now)
+    return supported_locale(settings.locale) or FALLBACK

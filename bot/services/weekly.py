@@ -20,9 +20,11 @@ from bot.db.repositories.pairs import ACTIVE
 from bot.db.repositories.profiles import PAUSED
 from bot.domain.rotation import WeekPlan, current_week_start, parse_time_of_day, plan_week, run_moment, week_of
 from bot.services.guild_config import GuildConfig
+from bot.services.week_skips import SkipOutcome, WeekSkips
+from bot.services.week_status import COUNTED, PAUSED_WEEK, PLANNED, POSTED, POSTING, SKIPPED, TO_POST
 
-PLANNED, POSTING, POSTED, PAUSED_WEEK, SKIPPED = "planned", "posting", "posted", "paused", "skipped"
-COUNTED = (PLANNED, POSTING, POSTED)  # weeks that take part in the alternation
+__all__ = ["COUNTED", "PAUSED_WEEK", "PLANNED", "POSTED", "POSTING", "SKIPPED", "TO_POST", "SkipOutcome"]
+
 CATCH_UP_GRACE = timedelta(days=2)  # after longer downtime the week's message would be stale: skip it
 NUDGE_AFTER = timedelta(days=3)
 SILENT_WEEKS_BEFORE_REPORT = 3
@@ -38,20 +40,22 @@ class SwapOutcome(enum.Enum):
     WEEK_CLOSED = "week_closed"
 
 
-class PostAction(enum.Enum):
-    POST = "post"  # nobody posted it yet
-    LOOK_FIRST = "look_first"  # an earlier attempt may have posted it before a crash
-    NOTHING = "nothing"
-
-
 @dataclass(frozen=True, slots=True)
 class RosterEntry:
     pair: Pair
     week: PairWeek
 
 
+@dataclass(frozen=True, slots=True)
+class Silence:
+    pair: Pair
+    weeks: int  # silent weeks
+    last_held_week: date | None  # the week of the pair's last session held (None: never)
+
+
 class LogError(enum.Enum):
     FUTURE_DATE = "future_date"
+    BEFORE_START = "before_start"
     BAD_DATE = "bad_date"
     LEADER_NOT_IN_PAIR = "leader_not_in_pair"
 
@@ -60,11 +64,21 @@ def zone_of(config: GuildConfig) -> ZoneInfo:
     return ZoneInfo(config.timezone)
 
 
+def pair_start_date(pair: Pair, config: GuildConfig) -> date:
+    """The day the pair started (its channel opened), in the server's time zone: no session before it."""
+    started = pair.activated_at or pair.created_at
+    return started.astimezone(zone_of(config)).date()
+
+
+def local_today(config: GuildConfig, now: datetime) -> date:
+    return now.astimezone(zone_of(config)).date()
+
+
 def week_start_for(config: GuildConfig, now: datetime) -> date:
     return current_week_start(now, config.nudge_weekday, parse_time_of_day(config.nudge_time), zone_of(config))
 
 
-class WeeklyService:
+class WeeklyService(WeekSkips):
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
@@ -87,6 +101,8 @@ class WeeklyService:
             await session.execute(insert_ignoring_conflicts(session, WeeklyRun, [row]))
 
     async def complete_run(self, guild_id: int, week: date) -> None:
+        """Every message of the week is posted: no more runs for it (call only then: a completed run is
+        never retried, so a message still unsent would be lost)."""
         async with self._db.session() as session:
             await session.execute(
                 update(WeeklyRun)
@@ -111,24 +127,22 @@ class WeeklyService:
                     )
                 ).all()
             )
+            # One query for the weeks already planned (every run after the first finds them all).
+            planned = {
+                row.pair_id: row
+                for row in (
+                    await session.scalars(
+                        select(PairWeek).where(PairWeek.guild_id == guild_id, PairWeek.week_start == week)
+                    )
+                ).all()
+            }
             entries = []
             for pair in pairs:
-                row = await self._ensure_week(session, pair, week)
+                row = planned.get(pair.id) or await self._ensure_week(session, pair, week)
                 if row.status == PLANNED and paused_members & set(pair.members()):
                     row.status = PAUSED_WEEK
                 entries.append(RosterEntry(pair, row))
             return entries
-
-    async def claim_posting(self, pair_week_id: int) -> PostAction:
-        """Mark the week's message as being posted, exactly once across runs and restarts."""
-        async with self._db.session() as session:
-            result = await session.execute(
-                update(PairWeek).where(PairWeek.id == pair_week_id, PairWeek.status == PLANNED).values(status=POSTING)
-            )
-            if result.rowcount == 1:
-                return PostAction.POST
-            row = await session.get(PairWeek, pair_week_id)
-            return PostAction.LOOK_FIRST if row is not None and row.status == POSTING else PostAction.NOTHING
 
     async def mark_posted(self, pair_week_id: int, message_id: int) -> None:
         async with self._db.session() as session:
@@ -194,13 +208,20 @@ class WeeklyService:
             swapped = await self._plan(session, pair, week, swapped=not row.swapped)
             if row.status not in COUNTED:
                 return SwapOutcome.WEEK_CLOSED, row, swapped
-            if row.swap_proposed_by is not None:
+            # One proposal wins even when both members propose at the same moment (in two processes too).
+            claimed = await session.execute(
+                update(PairWeek)
+                .where(PairWeek.id == row.id, PairWeek.swap_proposed_by.is_(None))
+                .values(swap_proposed_by=user_id)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
                 return SwapOutcome.ALREADY_PROPOSED, row, swapped
             row.swap_proposed_by = user_id
             return SwapOutcome.PROPOSED, row, swapped
 
     async def accept_swap(self, pair: Pair, pair_week_id: int, user_id: int) -> tuple[SwapOutcome, PairWeek | None]:
-        async with self._db.session() as session:
+        async with self._db.session(lock=True) as session:
             row = await session.get(PairWeek, pair_week_id, with_for_update=True)
             if row is None or row.pair_id != pair.id or row.swap_proposed_by is None:
                 return SwapOutcome.NOTHING_PROPOSED, row
@@ -212,15 +233,6 @@ class WeeklyService:
             row.mentor_id, row.learner_id, row.topic = plan.mentor, plan.learner, plan.topic
             row.swapped, row.swap_proposed_by = plan.swapped, None
             return SwapOutcome.SWAPPED, row
-
-    async def skip(self, pair: Pair, pair_week_id: int) -> PairWeek | None:
-        """Skip this week (it will not count in the alternation). None if it cannot be skipped."""
-        async with self._db.session() as session:
-            row = await session.get(PairWeek, pair_week_id, with_for_update=True)
-            if row is None or row.pair_id != pair.id or row.status not in COUNTED:
-                return None
-            row.status, row.swap_proposed_by = SKIPPED, None
-            return row
 
     # --- check-ins ----------------------------------------------------------------------------
 
@@ -238,10 +250,12 @@ class WeeklyService:
         note: str,
     ) -> PairSession | LogError:
         now = self._clock.now()
-        today = now.astimezone(zone_of(config)).date()
+        today = local_today(config, now)
         session_date = session_date or today
         if session_date > today:
             return LogError.FUTURE_DATE
+        if session_date < pair_start_date(pair, config):
+            return LogError.BEFORE_START
         if led_by is not None and led_by not in pair.members():
             return LogError.LEADER_NOT_IN_PAIR
         week = week_of(session_date, config.nudge_weekday)
@@ -278,8 +292,10 @@ class WeeklyService:
 
     # --- what the scheduler nudges and reports -------------------------------------------------
 
-    async def weeks_to_nudge(self, guild_id: int, week: date, now: datetime) -> list[RosterEntry]:
-        """This week's posted messages, 3 days old, with no session logged since: claimed for a nudge."""
+    async def nudges_due(self, guild_id: int, week: date, now: datetime) -> list[RosterEntry]:
+        """This week's posted messages, 3 days old, with no session logged since and no nudge yet.
+
+        Nothing is written here: each nudge is claimed (`nudge_key`) and recorded once posted."""
         async with self._db.session() as session:
             rows = (
                 await session.scalars(
@@ -301,12 +317,19 @@ class WeeklyService:
                     .where(PairSession.pair_id == row.pair_id, PairSession.created_at >= row.posted_at)
                 )
                 if pair is not None and pair.status == ACTIVE and not news:
-                    row.nudged_at = now  # claimed before posting: a nudge is never sent twice
                     due.append(RosterEntry(pair, row))
             return due
 
-    async def silent_pairs_to_report(self, guild_id: int, week: date, now: datetime) -> list[tuple[Pair, int]]:
-        """Active pairs whose last 3 posted weeks before `week` had no session held (reported once)."""
+    async def mark_nudged(self, pair_week_id: int) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(PairWeek).where(PairWeek.id == pair_week_id).values(nudged_at=self._clock.now())
+            )
+
+    async def silent_pairs(self, guild_id: int, week: date) -> list[Silence]:
+        """Active pairs not reported yet whose last 3 posted weeks before `week` had no session held.
+
+        Nothing is written here: each report is claimed (`silence_key`) and recorded once sent."""
         async with self._db.session() as session:
             pairs = (
                 await session.scalars(
@@ -333,11 +356,18 @@ class WeeklyService:
                     .where(PairSession.pair_id == pair.id, PairSession.held, PairSession.week_start >= min(recent))
                 )
                 if not held:
-                    pair.silence_reported_at = now
-                    report.append((pair, len(recent)))
+                    since = await session.scalar(
+                        select(func.max(PairSession.week_start)).where(PairSession.pair_id == pair.id, PairSession.held)
+                    )
+                    report.append(Silence(pair, len(recent), since))
             return report
 
-    async def first_meetings_to_remind(self, guild_id: int, now: datetime) -> list[Pair]:
+    async def mark_silence_reported(self, pair_id: int) -> None:
+        async with self._db.session() as session:
+            await session.execute(update(Pair).where(Pair.id == pair_id).values(silence_reported_at=self._clock.now()))
+
+    async def first_meetings_due(self, guild_id: int, now: datetime) -> list[Pair]:
+        """Active pairs two weeks old that have not planned their first meeting nor been reminded."""
         async with self._db.session() as session:
             pairs = (
                 await session.scalars(
@@ -350,6 +380,35 @@ class WeeklyService:
                     )
                 )
             ).all()
-            for pair in pairs:
-                pair.first_meeting_reminded_at = now
             return list(pairs)
+
+    async def mark_first_meeting_reminded(self, pair_id: int) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(Pair).where(Pair.id == pair_id).values(first_meeting_reminded_at=self._clock.now())
+            )
+
+
+# --- the keys of what the weekly rhythm does exactly once (bot.services.claims) ---------------------
+
+
+def week_key(pair_week_id: int) -> str:
+    return f"week:{pair_week_id}"
+
+
+def nudge_key(pair_week_id: int) -> str:
+    return f"nudge:{pair_week_id}"
+
+
+def silence_key(silence: Silence) -> str:
+    """A pair's silence is reported once; after news from it (a session held), a later silence is another."""
+    since = silence.last_held_week.isoformat() if silence.last_held_week else "start"
+    return f"silence:{silence.pair.id}:{since}"
+
+
+def first_meeting_key(pair_id: int) -> str:
+    return f"first-meeting:{pair_id}"
+
+
+def unsent_report_key(guild_id: int, week: date) -> str:
+    return f"weekly-unsent:{guild_id}:{week.isoformat()}"

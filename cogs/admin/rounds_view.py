@@ -9,18 +9,23 @@ from __future__ import annotations
 import logging
 import re
 import time
+from datetime import date
 
 import discord
 
-from bot.client.checks import is_moderator
-from bot.client.interactions import binome, locale_of, reply_key, tr
-from bot.client.notify import dm_member
+from bot.client.checks import moderator_or_refuse
+from bot.client.interactions import binome, locale_of, mention_all, reply_key, tr
+from bot.client.moderators import record_action
 from bot.client.ui import GuardedItem
 from bot.db.models import MatchRound
 from bot.domain.skills import SkillSpec
 from bot.i18n import t
+from bot.i18n.dates import full_date
+from bot.services.audit import Action
 from bot.services.rounds import PREVIEW
 from cogs.admin.preflight import channel_problem
+from cogs.announce.announce import round_ran
+from cogs.announce.left_out import tell_left_out
 from cogs.pair_channels import pair_channels
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,35 @@ def _names(keys: list[str], labels: dict[str, str]) -> str:
     return ", ".join(labels.get(key, key) for key in keys)
 
 
+def applied_lines(proposal: dict, locale: str) -> list[str]:
+    """What the round took into account before pairing: the announcement's answers, members' "avoid"
+    requests and moderators' exclusions (counted, never named), organizations kept apart."""
+    lines = []
+    announced = proposal.get("announcement")
+    if announced:
+        lines.append(
+            t(
+                "admin.match.announced",
+                locale,
+                date=full_date(date.fromisoformat(announced["date"]), locale),
+                available=t("announce.count.available", locale, count=announced["available"]),
+                sitting_out=t("announce.count.sitting_out", locale, count=announced["sitting_out"]),
+            )
+        )
+    applied = proposal.get("applied")
+    if applied:
+        rules = []
+        if applied.get("avoid"):
+            rules.append(t("admin.match.applied_avoid", locale, count=applied["avoid"]))
+        if applied.get("exclusions"):
+            rules.append(t("admin.match.applied_exclusions", locale, count=applied["exclusions"]))
+        if applied.get("organizations"):
+            rules.append(t("admin.match.applied_organizations", locale, count=applied.get("with_organization", 0)))
+        if rules:
+            lines.append(t("admin.match.applied", locale, rules=" · ".join(rules)))
+    return lines
+
+
 def _blocked_kinds(proposal: dict) -> list[str]:
     blocked = proposal.get("blocked", {})
     return [kind for kind in ("exclusions", "organizations") if blocked.get(kind)]
@@ -43,12 +77,20 @@ def line_count(proposal: dict) -> int:
     """How many lines the preview has, without writing them (a round can propose 10,000 pairs)."""
     pairs, unmatched = len(proposal["pairs"]), len(proposal["unmatched"])
     count = pairs + (1 + unmatched if unmatched else 0)
-    return count + len(_blocked_kinds(proposal)) if count else 1
+    body = count + len(_blocked_kinds(proposal)) if count else 1
+    return len(applied_lines(proposal, "en")) + body  # as many lines in every language
+
+
+def _lines(proposal: dict, shown: range, labels: dict[str, str], locale: str) -> list[str]:
+    """Lines ``shown`` of the preview: what the round took into account (``applied_lines``), then
+    the others (``_line``)."""
+    head = applied_lines(proposal, locale)
+    return [head[index] if index < len(head) else _line(proposal, index - len(head), labels, locale) for index in shown]
 
 
 def _line(proposal: dict, index: int, labels: dict[str, str], locale: str) -> str:
-    """Line ``index`` of the preview: the pairs, then who stays unmatched and why, then what
-    exclusions and organizations ruled out (none shown as names: an "avoid" is private)."""
+    """Line ``index`` after the applied lines: the pairs, then who stays unmatched and why, then
+    what exclusions and organizations ruled out (none shown as names: an "avoid" is private)."""
     pairs, unmatched = proposal["pairs"], proposal["unmatched"]
     if not pairs and not unmatched:
         return t("admin.match.nobody", locale)
@@ -83,13 +125,13 @@ def page_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str, page
     pages = max(1, -(-total // LINES_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = range(page * LINES_PER_PAGE, min(total, (page + 1) * LINES_PER_PAGE))
-    return [_line(round_.proposal, index, labels, locale) for index in shown], pages, page
+    return _lines(round_.proposal, shown, labels, locale), pages, page
 
 
 def preview_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str) -> list[str]:
     """Every line of the preview (tests and small rounds; the message shows one page at a time)."""
     labels = {skill.key: skill.name(locale) for skill in catalogue}
-    return [_line(round_.proposal, index, labels, locale) for index in range(line_count(round_.proposal))]
+    return _lines(round_.proposal, range(line_count(round_.proposal)), labels, locale)
 
 
 def unmatched_line(entry: dict, labels: dict[str, str], locale: str) -> str:
@@ -126,8 +168,8 @@ def page_embed(round_: MatchRound, lines: list[str], page: int, pages: int, loca
             locale,
             page=page + 1,
             pages=pages,
-            pairs=len(round_.proposal["pairs"]),
-            unmatched=len(round_.proposal["unmatched"]),
+            pairs=t("console.count.pairs", locale, count=len(round_.proposal["pairs"])),
+            unmatched=t("console.count.unmatched", locale, count=len(round_.proposal["unmatched"])),
         )
     )
     return embed
@@ -171,10 +213,7 @@ class RoundButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
         return cls(int(match["round_id"]), match["action"], int(match["page"]))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not await is_moderator(interaction):
-            await reply_key(interaction, "common.errors.not_moderator")
-            return False
-        return True
+        return await moderator_or_refuse(interaction)
 
     async def run(self, interaction: discord.Interaction) -> None:
         round_ = await binome(interaction).rounds.get(self.round_id)
@@ -195,6 +234,7 @@ class RoundButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
             await reply_key(interaction, "admin.match.already_decided")
             return
         await interaction.response.edit_message(content=tr(interaction, "admin.match.cancelled"), view=None)
+        await record_action(interaction, Action.ROUND_CANCELLED, round=round_.id)
 
 
 async def confirm_round(interaction: discord.Interaction, round_: MatchRound) -> None:
@@ -209,7 +249,9 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
         await reply_key(interaction, key, **params)
         return
     present = {member.id for member in guild.members if not member.bot}
-    outcome = await bot.rounds.confirm(round_.id, interaction.user.id, present)
+    outcome = await bot.rounds.confirm(
+        round_.id, interaction.user.id, present, program_locale=bot.moderators_locale(guild)
+    )
     if outcome is None:
         await reply_key(interaction, "admin.match.already_decided")
         return
@@ -227,12 +269,23 @@ async def confirm_round(interaction: discord.Interaction, round_: MatchRound) ->
 
     await progress(0, len(outcome.pair_ids))
     report = await pair_channels(bot).launcher.launch(guild, outcome.pair_ids, progress)
-    summary = [t("admin.match.done", locale, created=len(report.launched), total=len(outcome.pair_ids))]
+    summary = [t("admin.match.done", locale, created=len(report.launched), count=len(outcome.pair_ids))]
     for a, b, gone in outcome.dropped:
         gone_text = ", ".join(f"<@{m}>" for m in gone)
         summary.append(t("admin.match.dropped", locale, a=f"<@{a}>", b=f"<@{b}>", gone=gone_text))
-    if report.failed:
-        summary.append(t("admin.match.failed", locale, count=len(report.failed)))
+    if report.pending:  # retried by the launcher while the bot runs; the moderators hear when it is done
+        pending = ", ".join(mention_all(pair.members()) for pair in await bot.pairs.get_many(report.pending))
+        summary.append(t("admin.match.failed", locale, count=len(report.pending), pairs=pending))
     await interaction.edit_original_response(content="\n".join(summary), view=None)
-    for user_id in outcome.odd_ones_out:
-        await dm_member(bot, guild, user_id, "admin.match.odd_one_out_dm")
+    # The preview was private: the other moderators learn the outcome in the moderators' channel.
+    await record_action(
+        interaction,
+        Action.ROUND_CONFIRMED,
+        round=round_.id,
+        created=len(report.launched),
+        total=len(outcome.pair_ids),
+        failed=len(report.pending),
+    )
+    if outcome.announcement_id is not None:
+        await round_ran(bot, guild, outcome.announcement_id, len(report.launched))
+    await tell_left_out(bot, guild, round_, outcome)  # everyone not paired hears why, the odd one out first

@@ -12,12 +12,15 @@ from discord.ext import commands
 from bot.client.interactions import locale_of, reply, reply_key, tr
 from bot.client.translator import cmd
 from bot.client.ui import ConfirmView
+from bot.db.models import OnceClaim
 from bot.db.repositories.profiles import ACTIVE, PAUSED
 from bot.domain.profiles import ProfileDraft
-from bot.i18n import t
+from bot.i18n import SUPPORTED, t
+from bot.services.claims import Refused
 from cogs.onboarding.join_flow import JoinView
+from cogs.onboarding.leaving import leave_program
 from cogs.onboarding.render import profile_embed
-from cogs.pair_channels import pair_channels
+from cogs.separation.avoid import AvoidListView, member_name
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -41,9 +44,27 @@ class Onboarding(
     async def on_member_join(self, member: discord.Member) -> None:
         if member.bot:
             return
-        locale = self.bot.server_locale(member.guild)
+        # Once per arrival, even when two processes receive the event (the key names the member: it is
+        # erased with them).
+        joined = int((member.joined_at or self.bot.clock.now()).timestamp())
+        key = f"{OnceClaim.member_prefix(member.guild.id, member.id)}welcome:{joined}"
+        async with self.bot.claims.run("welcome") as run:
+            claim = await run.acquire(member.guild.id, key)
+            if isinstance(claim, Refused):
+                return
+            await self._welcome(member)
+            await run.done(claim)  # best effort: a welcome Discord refused is not retried
+
+    def _welcome_text(self, guild: discord.Guild, key: str, **params: str) -> str:
+        """The welcome in the program's language (the bot cannot know a newcomer's before they interact),
+        and one line in each other language pointing to `/mentoring join`."""
+        locale = self.bot.moderators_locale(guild)
+        others = [t("onboarding.welcome.other_language", other) for other in SUPPORTED if other != locale]
+        return "\n".join([t(key, locale, guild=guild.name, **params), *others])
+
+    async def _welcome(self, member: discord.Member) -> None:
         try:
-            await member.send(t("onboarding.welcome.text", locale, guild=member.guild.name))
+            await member.send(self._welcome_text(member.guild, "onboarding.welcome.text"))
             return
         except discord.Forbidden:
             pass  # DMs closed: fall back to the welcome channel, if the server has one
@@ -52,7 +73,7 @@ class Onboarding(
         if not isinstance(channel, discord.TextChannel):
             log.info("could not welcome %s in guild %s: DMs closed and no welcome channel", member.id, member.guild.id)
             return
-        text = t("onboarding.welcome.in_channel", locale, mention=member.mention, guild=member.guild.name)
+        text = self._welcome_text(member.guild, "onboarding.welcome.in_channel", mention=member.mention)
         try:
             await channel.send(text, allowed_mentions=discord.AllowedMentions(users=[member]))
         except discord.HTTPException as exc:
@@ -66,6 +87,7 @@ class Onboarding(
         catalogue = await self.membership.catalogue(interaction.guild_id)
         existing = await self.membership.draft(interaction.guild_id, interaction.user.id)
         locale = locale_of(interaction)
+        config = await self.bot.guild_configs.get(interaction.guild_id)
         view = JoinView(
             self.membership,
             interaction.guild_id,
@@ -74,8 +96,9 @@ class Onboarding(
             catalogue,
             existing or ProfileDraft(languages={locale}),
             is_update=existing is not None,
+            ask_organization=config.separate_organizations,
         )
-        await interaction.response.send_message(t("onboarding.join.intro", locale), view=view, ephemeral=True)
+        await interaction.response.send_message(view.content(), view=view, ephemeral=True)
         view.message = await interaction.original_response()
 
     @app_commands.command(name=cmd("mentoring.profile.name"), description=cmd("mentoring.profile.description"))
@@ -91,11 +114,27 @@ class Onboarding(
             else:
                 await reply_key(interaction, "onboarding.profile.member_not_joined", member=target.display_name)
             return
+        if target.id == interaction.user.id:  # one's own: the private part, and whom one never wants as a partner
+            await reply(interaction, **await self._own_profile(interaction))
+            return
         catalogue = await self.membership.catalogue(interaction.guild_id)
-        embed = profile_embed(
-            profile, target.display_name, catalogue, locale_of(interaction), full=target.id == interaction.user.id
-        )
-        await reply(interaction, embed=embed)
+        locale = locale_of(interaction)
+        await reply(interaction, embed=profile_embed(profile, target.display_name, catalogue, locale, full=False))
+
+    async def _own_profile(self, interaction: discord.Interaction) -> dict:
+        """The member's whole profile, with a menu to take someone off their "avoid" list."""
+        guild, user = interaction.guild, interaction.user
+        assert guild is not None
+        profile = await self.membership.profile(guild.id, user.id)
+        if profile is None:  # left meanwhile
+            return {"content": tr(interaction, "onboarding.profile.not_joined")}
+        avoided = await self.bot.community.exclusions.avoided(guild.id, user.id)
+        names = {member_id: member_name(guild, member_id) for member_id in avoided}
+        catalogue = await self.membership.catalogue(guild.id)
+        locale = locale_of(interaction)
+        embed = profile_embed(profile, user.display_name, catalogue, locale, full=True, avoided=list(names.values()))
+        view = AvoidListView(self.bot, user.id, locale, names, self._own_profile) if names else None
+        return {"embed": embed, **({"view": view} if view else {})}
 
     @app_commands.command(name=cmd("mentoring.pause.name"), description=cmd("mentoring.pause.description"))
     async def pause(self, interaction: discord.Interaction) -> None:
@@ -124,8 +163,7 @@ class Onboarding(
         async def confirmed(confirmation: discord.Interaction) -> str:
             # End the pair first (the partner and moderators are told), then forget the member.
             assert confirmation.guild is not None
-            await pair_channels(self.bot).member_leaves_program(confirmation.guild, user_id)
-            await self.membership.leave(guild_id, user_id)
+            await leave_program(self.bot, confirmation.guild, user_id)
             return tr(confirmation, "onboarding.leave.done")
 
         view = ConfirmView(user_id, locale_of(interaction), confirmed, danger=True)

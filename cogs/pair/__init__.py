@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from cogs.pair import charter, checkins, ending, weekly
+from cogs.pair import charter, checkins, ending, weekly, weekly_run
 from cogs.pair.cog import PairCommands
 
 if TYPE_CHECKING:
@@ -18,4 +18,4 @@ async def setup(bot: Binome) -> None:
         bot.add_dynamic_items(*feature.DYNAMIC_ITEMS)
     await bot.add_cog(PairCommands(bot))
     bot.scheduler.add_check("cycles", ending.cycle_check(bot))
-    bot.scheduler.add_check("weekly", functools.partial(weekly.weekly_check, bot))
+    bot.scheduler.add_check("weekly", functools.partial(weekly_run.weekly_check, bot))

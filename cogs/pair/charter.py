@@ -19,11 +19,15 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.client.interactions import UserError, binome, locale_of, reply, reply_key, tr
+from bot.client.once import post_once
 from bot.client.ui import GuardedItem
 from bot.db.models import Charter, Pair
 from bot.domain.charter import FRAME_PARTS, MAX_NOTE, clean
+from bot.domain.progress import ProgressStage
 from bot.i18n import t
 from bot.services.charters import Signature, is_signed
+from bot.services.claims import Refused
+from bot.services.progress import current_cycle
 from cogs.pair.charter_modals import frame_modal, goal_modal, objectives_modal
 from cogs.pair.charter_render import (
     NameOf,
@@ -36,6 +40,7 @@ from cogs.pair.charter_render import (
 )
 from cogs.pair.context import pair_by_id
 from cogs.pair_channels.channels import pair_channel
+from cogs.progress.buttons import progress_buttons
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -117,7 +122,7 @@ async def refresh_panel(
         charter = await service.get(pair.id) or await service.get_or_create(pair.id)  # the latest state
         if charter.panel_message_id is None and not repost:
             return None
-        locale = bot.server_locale(guild)
+        locale = bot.pair_locale(guild, pair)
         embed = panel_embed(charter, pair, names_in(guild, locale), locale)
         view = panel_view(pair.id, locale)
         if charter.panel_message_id is not None and not repost:
@@ -142,9 +147,15 @@ async def _refresh_quietly(bot: Binome, guild: discord.Guild, pair: Pair) -> Non
         log.warning("could not refresh the charter panel of pair %s: %s", pair.id, exc)
 
 
+def pin_key(charter: Charter) -> str:
+    """The exactly-once key of posting and pinning one signed version of the charter."""
+    return f"charter-pin:{charter.pair_id}:{charter.signed_versions}"
+
+
 async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
     """Post the charter both signed in the pair channel and pin it (unpinning an earlier signed
-    version). Returns the message key telling the signer how it went."""
+    version), exactly once per signed version even when both sign, or click again, at the same moment.
+    Returns the message key telling the signer how it went."""
     service = bot.charters
     charter = await service.get(pair.id)
     channel = pair_channel(guild, pair)
@@ -152,27 +163,52 @@ async def publish_signed(bot: Binome, guild: discord.Guild, pair: Pair) -> str:
         return "charter.sign.changed_meanwhile"
     if channel is None:
         return "charter.sign.not_posted"
-    locale = bot.server_locale(guild)
+    locale = bot.pair_locale(guild, pair)
     members = [m for m in pair.members() if m]
-    try:
-        message = await channel.send(
-            t("charter.signed.posted", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id)),
-            embed=signed_embed(charter, pair, names_in(guild, locale), locale),
-            allowed_mentions=discord.AllowedMentions(users=[discord.Object(id=m) for m in members]),
-        )
-    except discord.HTTPException as exc:
-        log.warning("could not post the signed charter of pair %s: %s", pair.id, exc)
-        return "charter.sign.not_posted"
+    embed = signed_embed(charter, pair, names_in(guild, locale), locale)
+    # Each member then rates where they stand on their objectives and the shared goal (issue 11).
+    view = discord.ui.View(timeout=None)
+    cycle = current_cycle(pair)
+    for button in progress_buttons(pair.id, cycle, ProgressStage.START, locale) if cycle is not None else ():
+        view.add_item(button)
     pinned = True
-    try:
-        await message.pin(reason=f"Binôme: charter of pair {pair.id}")
-    except discord.HTTPException as exc:
-        log.warning("could not pin the signed charter of pair %s: %s", pair.id, exc)
-        pinned = False
-    previous = await service.record_pinned(pair.id, message.id)
-    if previous is not None and previous != message.id:
-        with contextlib.suppress(discord.HTTPException):  # gone or already unpinned: fine
-            await channel.get_partial_message(previous).unpin(reason=f"Binôme: charter of pair {pair.id} re-signed")
+
+    async def pin_and_record(message: discord.Message) -> None:
+        nonlocal pinned
+        try:
+            await message.pin(reason=f"Binôme: charter of pair {pair.id}")
+        except discord.HTTPException as exc:
+            log.warning("could not pin the signed charter of pair %s: %s", pair.id, exc)
+            pinned = False
+        previous = await service.record_pinned(pair.id, message.id)
+        if previous is not None and previous != message.id:
+            with contextlib.suppress(discord.HTTPException):  # gone or already unpinned: fine
+                await channel.get_partial_message(previous).unpin(reason=f"Binôme: charter of pair {pair.id} re-signed")
+
+    async with bot.claims.run("charter") as run:
+        claim = await run.acquire(pair.guild_id, pin_key(charter))
+        if claim is Refused.DONE:
+            return "charter.sign.both"
+        if claim is Refused.HELD:
+            return "charter.sign.publishing"  # the other signature's click is posting it right now
+        if claim is Refused.WAITING:
+            return "charter.sign.not_posted"  # Discord refused a moment ago
+        posted = await post_once(
+            run,
+            claim,
+            channel,
+            lambda nonce: channel.send(
+                t("charter.signed.posted", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id)),
+                embed=embed,
+                view=view,
+                allowed_mentions=discord.AllowedMentions(users=[discord.Object(id=m) for m in members]),
+                nonce=nonce,
+            ),
+            matches=lambda message: any(e.description == embed.description for e in message.embeds),
+            record=pin_and_record,
+        )
+    if posted is None:
+        return "charter.sign.not_posted"
     return "charter.sign.both" if pinned else "charter.sign.both_not_pinned"
 
 
@@ -236,7 +272,7 @@ async def save_form(pair_id: int, action: str, interaction: discord.Interaction,
             pair,
             "charter.signatures_cleared",
             member=mention(interaction.user.id),
-            part=t(f"charter.buttons.{action}", bot.server_locale(guild)),
+            part=t(f"charter.buttons.{action}", bot.pair_locale(guild, pair)),
         )
     await reply(interaction, text)
 
@@ -246,7 +282,7 @@ async def _tell_pair(bot: Binome, guild: discord.Guild, pair: Pair, key: str, **
     if channel is None:
         return
     try:
-        await channel.send(t(key, bot.server_locale(guild), **params))  # mentions shown, nobody pinged
+        await channel.send(t(key, bot.pair_locale(guild, pair), **params))  # mentions shown, nobody pinged
     except discord.HTTPException as exc:
         log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
 
@@ -298,7 +334,7 @@ async def show_or_update_goal(
     guild = interaction.guild
     assert guild is not None and edit.charter is not None
     await _refresh_quietly(bot, guild, pair)
-    locale = bot.server_locale(guild)
+    locale = bot.pair_locale(guild, pair)
     await reply(
         interaction,
         t("charter.goal.updated", locale, member=mention(interaction.user.id)),

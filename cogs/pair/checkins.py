@@ -1,4 +1,9 @@
-"""Check-ins: recording a session (`/pair log`, or the weekly message's "Log a session" button)."""
+"""Check-ins: recording a session (`/pair log`, or the weekly message's "Log a session" button).
+
+The session's date is offered while typing (today, yesterday, the days before in the member's
+language; YYYY-MM-DD still works); a day in the future or before the pair started is refused. The
+summary is posted in the pair's channel, in the pair's language (whoever logged it).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,60 @@ import secrets
 from datetime import date
 
 import discord
+from discord import app_commands
 
 from bot.client.interactions import UserError, binome, locale_of, reply
 from bot.client.ui import OwnedModal, OwnedView, temporary_id
 from bot.db.models import Pair, PairSession
+from bot.domain.log_dates import matching, offered_days, read_day
 from bot.i18n import t
-from bot.services.weekly import LogError
+from bot.i18n.dates import day_and_month, long_date
+from bot.services.guild_config import GuildConfig
+from bot.services.weekly import LogError, local_today, pair_start_date
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem], ...] = ()
 MAX_NOTE = 500
 MIN_MINUTES, MAX_MINUTES = 5, 600
+MAX_CHOICES = 25  # Discord's limit for an autocomplete answer
 
 
-def parse_date(text: str | None) -> date | None:
+def day_label(day: date, today: date, locale: str) -> str:
+    """ "Aujourd'hui, lundi 30 novembre" / "Yesterday, Sunday, November 29" / "vendredi 27 novembre"."""
+    named = day_and_month(day, locale)
+    if day == today:
+        return t("checkins.dates.today", locale, date=named)
+    if (today - day).days == 1:
+        return t("checkins.dates.yesterday", locale, date=named)
+    return named
+
+
+def offered(pair: Pair, config: GuildConfig, now, locale: str) -> list[tuple[date, str]]:
+    today = local_today(config, now)
+    return [(day, day_label(day, today, locale)) for day in offered_days(today, pair_start_date(pair, config))]
+
+
+def parse_date(text: str | None, pair: Pair, config: GuildConfig, now, locale: str) -> date | None:
+    """The day typed (YYYY-MM-DD, or a label offered by the autocomplete), None for today."""
     if not text or not text.strip():
         return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise UserError("checkins.errors.bad_date", value=text.strip()[:20]) from exc
+    day = read_day(text, offered(pair, config, now, locale))
+    if day is None:
+        raise UserError("checkins.errors.bad_date", value=text.strip()[:20])
+    return day
+
+
+async def date_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """`/pair log date:` autocomplete: the days a session can be logged for, in the member's language.
+    Outside a pair channel, or with nothing matching, a short list all the same (never an error)."""
+    bot = binome(interaction)
+    pair = await bot.pairs.by_channel(interaction.channel_id or 0)
+    if pair is None or pair.guild_id != interaction.guild_id:
+        return []
+    config = await bot.guild_configs.get(pair.guild_id)
+    locale = locale_of(interaction)
+    days = offered(pair, config, bot.clock.now(), locale)
+    found = matching(current, days) or days
+    return [app_commands.Choice(name=label[:100], value=day.isoformat()) for day, label in found[:MAX_CHOICES]]
 
 
 async def log_session(
@@ -42,7 +82,11 @@ async def log_session(
     bot = binome(interaction)
     if len(note) > MAX_NOTE:
         raise UserError("checkins.errors.note_too_long", limit=MAX_NOTE)
+    guild = interaction.guild
+    assert guild is not None
     config = await bot.guild_configs.get(pair.guild_id)
+    now = bot.clock.now()
+    session_date = parse_date(date_text, pair, config, now, locale_of(interaction))
     result = await bot.weekly.log_session(
         pair,
         config,
@@ -51,15 +95,16 @@ async def log_session(
         mode=mode,
         minutes=minutes,
         led_by=led_by,
-        session_date=parse_date(date_text),
+        session_date=session_date,
         note=note,
     )
     if isinstance(result, LogError):
-        raise UserError(f"checkins.errors.{result.value}")
+        started = long_date(pair_start_date(pair, config), locale_of(interaction))
+        raise UserError(f"checkins.errors.{result.value}", date=started)
     led = await bot.weekly.sessions_led(pair.id)
     await reply(
         interaction,
-        describe(result, pair, led, locale_of(interaction)),
+        describe(result, pair, led, bot.pair_locale(guild, pair)),
         ephemeral=False,
         allowed_mentions=discord.AllowedMentions.none(),
     )
@@ -69,7 +114,10 @@ def describe(record: PairSession, pair: Pair, led: dict[int, int], locale: str) 
     counts = " · ".join(f"<@{m}> {led.get(m, 0)}" for m in pair.members() if m)
     if not record.held:
         head = t(
-            "checkins.logged_not_held", locale, member=f"<@{record.logged_by}>", date=record.session_date.isoformat()
+            "checkins.logged_not_held",
+            locale,
+            member=f"<@{record.logged_by}>",
+            date=day_and_month(record.session_date, locale),
         )
     else:
         details = [t(f"checkins.mode_{record.mode}", locale)] if record.mode else []
@@ -79,7 +127,7 @@ def describe(record: PairSession, pair: Pair, led: dict[int, int], locale: str) 
             "checkins.logged",
             locale,
             member=f"<@{record.logged_by}>",
-            date=record.session_date.isoformat(),
+            date=day_and_month(record.session_date, locale),
             leader=f"<@{record.led_by}>" if record.led_by else "?",
             details=", ".join(details) or "—",
         )
@@ -162,8 +210,8 @@ class LogModal(OwnedModal):
             custom_id="date",
             label=t("checkins.field_date", form.locale),
             required=False,
-            max_length=10,
-            placeholder="2026-11-30",
+            max_length=40,
+            placeholder=t("checkins.date_placeholder", form.locale),
         )
         self.note = discord.ui.TextInput(
             custom_id="note",

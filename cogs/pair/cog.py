@@ -7,6 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client.translator import cmd
+from bot.domain.slots import REMINDER_CHOICES
+from cogs.meetings import slot as meeting_slot
 from cogs.pair import charter, checkins, ending, weekly
 from cogs.pair.context import pair_here
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from bot.client.bot import Binome
 
 MAX_NOTE = 500
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @app_commands.guild_only()
@@ -76,7 +79,7 @@ class PairCommands(commands.GroupCog, group_name=cmd("pair.name"), group_descrip
         mode: app_commands.Choice[str] | None = None,
         minutes: app_commands.Range[int, 5, 600] | None = None,
         led_by: discord.Member | None = None,
-        date: app_commands.Range[str, 8, 10] | None = None,
+        date: app_commands.Range[str, 1, 40] | None = None,
         note: app_commands.Range[str, 1, MAX_NOTE] | None = None,
     ) -> None:
         pair = await pair_here(interaction)
@@ -89,6 +92,45 @@ class PairCommands(commands.GroupCog, group_name=cmd("pair.name"), group_descrip
             led_by=led_by.id if led_by else None,
             date_text=date,
             note=note or "",
+        )
+
+    @log.autocomplete("date")
+    async def log_date(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await checkins.date_choices(interaction, current)
+
+    @app_commands.command(name=cmd("pair.slot.name"), description=cmd("pair.slot.description"))
+    @app_commands.rename(
+        day=cmd("pair.slot.day.name"),
+        time=cmd("pair.slot.time.name"),
+        length=cmd("pair.slot.length.name"),
+        reminder=cmd("pair.slot.reminder.name"),
+    )
+    @app_commands.describe(
+        day=cmd("pair.slot.day.description"),
+        time=cmd("pair.slot.time.description"),
+        length=cmd("pair.slot.length.description"),
+        reminder=cmd("pair.slot.reminder.description"),
+    )
+    @app_commands.choices(
+        day=[app_commands.Choice(name=cmd(f"admin.setup.weekday.{d}"), value=n) for n, d in enumerate(WEEKDAYS)],
+        reminder=[app_commands.Choice(name=cmd(f"pair.slot.reminder.{k}"), value=k) for k in REMINDER_CHOICES],
+    )
+    @app_commands.autocomplete(time=meeting_slot.time_autocomplete)
+    async def slot(
+        self,
+        interaction: discord.Interaction,
+        day: app_commands.Choice[int] | None = None,
+        time: app_commands.Range[str, 1, 5] | None = None,
+        length: int | None = None,
+        reminder: app_commands.Choice[str] | None = None,
+    ) -> None:
+        await meeting_slot.slot_command(
+            interaction,
+            await pair_here(interaction),
+            day=day.value if day else None,
+            time_text=time,
+            length=length,
+            reminder=reminder.value if reminder else None,
         )
 
     @app_commands.command(name=cmd("pair.end.name"), description=cmd("pair.end.description"))

@@ -1,10 +1,12 @@
 """Cycle check-ins: at mid-cycle and at the end of the cycle the pair is asked, in its channel,
 whether to continue, adjust its charter, or end.
 
-The scheduled check finds what is due from the database. Each prompt is posted first and recorded
-right after; if the bot stops in between, the next check finds the prompt already in the channel
-(its buttons name the pair, the cycle and the stage) and records it instead of posting it again. So a
-crash or restart neither duplicates a prompt nor skips one.
+The scheduled check finds what is due from the database. Each prompt is claimed (`prompt_key`, see
+`bot.services.claims`), so two runs (two processes) never both post it; it is posted, recorded, and its
+claim closed. If the bot stops in between, the next check finds the prompt already in the channel (its
+buttons name the pair, the cycle and the stage) and records it instead of posting it again. So a crash,
+a restart or a second process neither duplicates a prompt nor skips one; a prompt Discord refused is
+retried after its claim's backoff.
 
 Custom ids: `binome:cycle:<pair_id>:<cycle>:<mid|end>:<continue|charter|end>`, where `<cycle>` names
 the cycle (its start), so a button of an earlier cycle is recognised as such.
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -22,14 +23,19 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.client.interactions import UserError, binome, mention, pings
-from bot.client.ui import GuardedItem, find_recent_message
+from bot.client.once import post_once, with_custom_id
+from bot.client.ui import GuardedItem
 from bot.domain.cycles import Stage, cycle_key, cycle_moments
+from bot.domain.progress import ProgressStage
 from bot.i18n import t
+from bot.i18n.dates import discord_timestamp
+from bot.services.claims import Claim, ClaimRun, Refused
 from bot.services.ending import Continuation, DuePrompt
 from cogs.pair import charter
 from cogs.pair.context import pair_by_id
 from cogs.pair.ending_flow import pair_lock, propose_end
 from cogs.pair_channels.channels import pair_channel
+from cogs.progress.buttons import progress_buttons
 
 if TYPE_CHECKING:
     from bot.client.bot import Binome
@@ -38,14 +44,11 @@ log = logging.getLogger(__name__)
 
 CYCLE_ID = "binome:cycle:{pair_id}:{cycle}:{stage}:{action}"
 CYCLE_PATTERN = r"binome:cycle:(?P<pair_id>\d+):(?P<cycle>\d+):(?P<stage>mid|end):(?P<action>continue|charter|end)"
-HISTORY_LOOKBACK = 50  # messages searched for a prompt posted just before a restart
-RETRY_FAILED_POST_AFTER = 300.0  # seconds: a channel the bot cannot post in is not retried every tick
-
-_failed_posts: dict[tuple[int, int, str], float] = {}
 
 
 def _date(moment: datetime) -> str:
-    return moment.date().isoformat()
+    """A cycle's start or end, shown by each reader's client in their own zone and language."""
+    return discord_timestamp(moment, "D")
 
 
 def prompt_message(due: DuePrompt, locale: str) -> tuple[str, discord.ui.View]:
@@ -71,45 +74,46 @@ def prompt_message(due: DuePrompt, locale: str) -> tuple[str, discord.ui.View]:
         view.add_item(
             CycleButton(pair.id, key, due.stage, action, label=t(f"ending.cycle.button_{action}", locale), style=style)
         )
+    # Both rate their progress again, and say who led most (issue 11).
+    for button in progress_buttons(pair.id, key, ProgressStage(due.stage.value), locale):
+        view.add_item(button)
     return content, view
 
 
-async def post_prompt(bot: Binome, guild: discord.Guild, due: DuePrompt) -> bool:
-    """Post the check-in (unless an interrupted earlier attempt did) and record it. False: retry later."""
+def prompt_key(due: DuePrompt) -> str:
+    """The exactly-once key of one check-in (see `bot.services.claims`)."""
+    return f"cycle:{due.pair.id}:{cycle_key(due.start)}:{due.stage.value}"
+
+
+async def post_prompt(bot: Binome, run: ClaimRun, claim: Claim, guild: discord.Guild, due: DuePrompt) -> bool:
+    """Post the claimed check-in (unless an interrupted earlier attempt did) and record it. False: retried
+    later (after the claim's backoff when Discord failed)."""
     pair = due.pair
-    key = cycle_key(due.start)
-    failure = (pair.id, key, due.stage.value)
-    if time.monotonic() - _failed_posts.get(failure, -RETRY_FAILED_POST_AFTER) < RETRY_FAILED_POST_AFTER:
-        return False
     channel = pair_channel(guild, pair)
     if channel is None:
-        return False  # being recreated by the pair-channel cog; the check-in waits for it
-    prefix = CYCLE_ID.format(pair_id=pair.id, cycle=key, stage=due.stage.value, action="")
-    try:
-        found = (
-            await find_recent_message(
-                channel, lambda custom_id: custom_id.startswith(prefix), bot.user, limit=HISTORY_LOOKBACK
-            )
-            is not None
-        )
-    except discord.HTTPException as exc:
-        log.warning("could not read the history of channel %s: %s", channel.id, exc)
-        found = False
-    if not found:
-        content, view = prompt_message(due, bot.server_locale(guild))
-        try:
-            await channel.send(content, view=view, allowed_mentions=pings(*pair.members()))
-        except discord.HTTPException as exc:
-            _failed_posts[failure] = time.monotonic()
-            log.warning("the %s-cycle check-in of pair %s failed (%s); retried later", due.stage.value, pair.id, exc)
-            return False
-    _failed_posts.pop(failure, None)
-    await bot.ending.record_prompt(pair.id, due.stage, due.start)
-    if found:
+        await run.release(claim)  # being recreated by the pair-channel cog; the check-in waits for it
+        return False
+    content, view = prompt_message(due, bot.pair_locale(guild, pair))
+    prefix = CYCLE_ID.format(pair_id=pair.id, cycle=cycle_key(due.start), stage=due.stage.value, action="")
+
+    async def record(_: discord.Message) -> None:
+        await bot.ending.record_prompt(pair.id, due.stage, due.start)
+
+    posted = await post_once(
+        run,
+        claim,
+        channel,
+        lambda nonce: channel.send(content, view=view, allowed_mentions=pings(*pair.members()), nonce=nonce),
+        matches=with_custom_id(prefix),
+        record=record,
+        # Always: prompts are rare, and one posted by a version without claims may be in the channel.
+        look_first=True,
+    )
+    if posted is not None and posted.found:
         log.info("the %s-cycle check-in of pair %s was already posted; recorded it", due.stage.value, pair.id)
-    else:
+    elif posted is not None:
         log.info("posted and recorded the %s-cycle check-in of pair %s", due.stage.value, pair.id)
-    return True
+    return posted is not None
 
 
 async def run_cycle_checks(bot: Binome, now: datetime) -> int:
@@ -118,12 +122,21 @@ async def run_cycle_checks(bot: Binome, now: datetime) -> int:
     if not guilds:
         return 0
     months = {guild_id: (await bot.guild_configs.get(guild_id)).cycle_months for guild_id in guilds}
+    found = await bot.ending.due_prompts(months, now)
+    if not found:
+        return 0
     done = 0
-    for found in await bot.ending.due_prompts(months, now):
-        async with pair_lock(found.pair.id):  # a click on Continue cannot slip in between
-            due = await bot.ending.still_due(found, now)
-            if due is not None:
-                done += await post_prompt(bot, guilds[due.pair.guild_id], due)
+    async with bot.claims.run("cycles") as run:
+        for candidate in found:
+            async with pair_lock(candidate.pair.id):  # (in this process) a click on Continue waits for the post
+                due = await bot.ending.still_due(candidate, now)
+                if due is None:
+                    continue
+                claim = await run.acquire(due.pair.guild_id, prompt_key(due))
+                if claim is Refused.DONE:  # posted by a run that died before recording it
+                    await bot.ending.record_prompt(due.pair.id, due.stage, due.start)
+                if not isinstance(claim, Refused):
+                    done += await post_prompt(bot, run, claim, guilds[due.pair.guild_id], due)
     return done
 
 
@@ -171,7 +184,7 @@ class CycleButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
             raise UserError("pair.errors.pair_not_active")
         if outcome is Continuation.STALE or start is None:
             raise UserError("ending.cycle.stale")
-        locale = bot.server_locale(guild)
+        locale = bot.pair_locale(guild, pair)
         end = _date(cycle_moments(start, months).end)
         key = "ending.cycle.new_cycle" if outcome is Continuation.NEW_CYCLE else "ending.cycle.continue_mid"
         text = t(key, locale, member=mention(interaction.user.id), months=months, end=end)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import discord
 
 from cogs.pair.cycles import CycleButton, cycle_check
-from cogs.pair.ending_flow import EndButton, propose_end
+from cogs.pair.ending_flow import EndButton, RatingButton, propose_end
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem], ...] = (EndButton, CycleButton)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem], ...] = (EndButton, RatingButton, CycleButton)
 
-__all__ = ["DYNAMIC_ITEMS", "CycleButton", "EndButton", "cycle_check", "propose_end"]
+__all__ = ["DYNAMIC_ITEMS", "CycleButton", "EndButton", "RatingButton", "cycle_check", "propose_end"]

@@ -1,25 +1,26 @@
-"""The weekly message ("this week A mentors B on ..."), its buttons, `/pair week`, `/pair swap`,
-and the scheduled weekly run with its nudges and reports."""
+"""The weekly message ("this week A mentors B on ..."), its buttons, `/pair week`, `/pair swap`, and
+skipping a week (proposed by one member, accepted by the other, like a swap). Everything posted or
+edited in the pair's channel is in the pair's language, whoever clicked.
+The run that posts the message every week is `cogs.pair.weekly_run`."""
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.client.interactions import UserError, binome, locale_of, mention, mention_all, pings, reply, tr
-from bot.client.ui import GuardedItem, find_recent_message
+from bot.client.interactions import UserError, binome, locale_of, mention, pings, reply, tr
+from bot.client.ui import GuardedItem
 from bot.db.models import Pair, PairWeek
 from bot.i18n import t
-from bot.services.weekly import PAUSED_WEEK, SKIPPED, PostAction, SwapOutcome, week_start_for
+from bot.i18n.dates import day_and_month
+from bot.services.weekly import PAUSED_WEEK, SKIPPED, SkipOutcome, SwapOutcome, week_start_for
+from cogs.meetings.render import weekly_line
 from cogs.pair import checkins
 from cogs.pair.context import pair_by_id
-from cogs.pair_channels import pair_channels
 from cogs.pair_channels.channels import pair_channel
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 WEEK_ID = "binome:week:{week_id}:{action}"
 WEEK_PATTERN = r"binome:week:(?P<week_id>\d+):(?P<action>log|swap|skip)"
 SWAP_PATTERN = r"binome:swap:(?P<week_id>\d+)"
-CONCURRENT_POSTS = 8  # different channels, different buckets; the global limit is the real bound
+SKIP_ID = "binome:weekskip:{week_id}"
+SKIP_PATTERN = r"binome:weekskip:(?P<week_id>\d+)"
 
 
 async def skill_labels(bot: Binome, guild_id: int, locale: str) -> dict[str, str]:
@@ -41,15 +43,23 @@ def topic_name(topic: str | None, labels: dict[str, str], locale: str) -> str:
     return t("weekly.message.free_topic", locale) if topic is None else labels.get(topic, topic)
 
 
-def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple[str, discord.ui.View]:
-    content = t(
+def weekly_text(week: PairWeek, labels: dict[str, str], locale: str) -> str:
+    return t(
         "weekly.message.text",
         locale,
-        date=week.week_start.isoformat(),
+        date=day_and_month(week.week_start, locale),
         mentor=mention(week.mentor_id),
         learner=mention(week.learner_id),
         topic=topic_name(week.topic, labels, locale),
     )
+
+
+def weekly_message(
+    week: PairWeek, labels: dict[str, str], locale: str, slot_line: str | None = None
+) -> tuple[str, discord.ui.View]:
+    content = weekly_text(week, labels, locale)
+    if slot_line:  # the pair's weekly slot (cogs.meetings), in each reader's zone
+        content = f"{content}\n{slot_line}"
     view = discord.ui.View(timeout=None)
     for action, style in (
         ("log", discord.ButtonStyle.primary),
@@ -66,119 +76,6 @@ def weekly_message(week: PairWeek, labels: dict[str, str], locale: str) -> tuple
     return content, view
 
 
-# --- the weekly run ---------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class RunReport:
-    posted: int = 0
-    already: int = 0
-    paused: int = 0
-
-
-async def _post_week(
-    bot: Binome, guild: discord.Guild, pair: Pair, week: PairWeek, labels: dict[str, str], report: RunReport
-) -> None:
-    action = await bot.weekly.claim_posting(week.id)
-    if action is PostAction.NOTHING:
-        report.already += 1
-        return
-    channel = pair_channel(guild, pair)
-    if channel is None:
-        log.warning("pair %s has no channel; its weekly message waits for the channel to be recreated", pair.id)
-        return
-    prefix = f"binome:week:{week.id}:"
-    found = None
-    if action is PostAction.LOOK_FIRST:  # an interrupted run may already have posted it
-        found = await find_recent_message(channel, lambda custom_id: custom_id.startswith(prefix), bot.user)
-    if found is not None:
-        await bot.weekly.mark_posted(week.id, found.id)
-        report.already += 1
-        return
-    content, view = weekly_message(week, labels, bot.server_locale(guild))
-    try:
-        message = await channel.send(content, view=view, allowed_mentions=pings(*pair.members()))
-    except discord.HTTPException as exc:
-        log.warning("weekly message for pair %s failed (%s); retried at the next run", pair.id, exc)
-        return
-    await bot.weekly.mark_posted(week.id, message.id)
-    report.posted += 1
-
-
-async def run_week(bot: Binome, guild: discord.Guild, week: date) -> RunReport:
-    """Post `week`'s message to every active, unpaused pair once; report silent pairs; remind pairs
-    whose first meeting is not planned. Safe to call again: nothing is posted twice."""
-    await bot.weekly.begin_run(guild.id, week)
-    report = RunReport()
-    roster = await bot.weekly.roster(guild.id, week)
-    report.paused = sum(1 for entry in roster if entry.week.status == PAUSED_WEEK)
-    limit = asyncio.Semaphore(CONCURRENT_POSTS)
-    labels = await skill_labels(bot, guild.id, bot.server_locale(guild))
-
-    async def post(entry) -> None:
-        async with limit:
-            await _post_week(bot, guild, entry.pair, entry.week, labels, report)
-
-    await asyncio.gather(*(post(e) for e in roster if e.week.status not in (PAUSED_WEEK, SKIPPED)))
-    now = bot.clock.now()
-    locale = bot.server_locale(guild)
-    for pair, weeks in await bot.weekly.silent_pairs_to_report(guild.id, week, now):
-        members = mention_all(pair.members())
-        await pair_channels(bot).tell_moderators(guild, t("weekly.report.silent", locale, members=members, weeks=weeks))
-    paused_pairs = {e.pair.id for e in roster if e.week.status == PAUSED_WEEK}
-    for pair in await bot.weekly.first_meetings_to_remind(guild.id, now):
-        if pair.id not in paused_pairs:
-            text = t("weekly.first_meeting.reminder", locale, a=mention(pair.member_a_id), b=mention(pair.member_b_id))
-            await _send(guild, pair, text)
-    await bot.weekly.complete_run(guild.id, week)
-    return report
-
-
-async def _send(guild: discord.Guild, pair: Pair, text: str) -> None:
-    channel = pair_channel(guild, pair)
-    if channel is not None:
-        try:
-            await channel.send(text, allowed_mentions=pings(*pair.members()))
-        except discord.HTTPException as exc:
-            log.warning("could not post in the channel of pair %s: %s", pair.id, exc)
-
-
-async def weekly_check(bot: Binome, now: datetime) -> None:
-    """The scheduler's check: run each guild's week when due (on time or as a catch-up), then nudges."""
-    for guild in bot.guilds:
-        config = await bot.guild_configs.get(guild.id)
-        week = await bot.weekly.due_week(config, now)
-        if week is not None:
-            report = await run_week(bot, guild, week)
-            log.info("weekly run %s for guild %s: %s", week, guild.id, report)
-        locale = bot.server_locale(guild)
-        for entry in await bot.weekly.weeks_to_nudge(guild.id, week_start_for(config, now), now):
-            pair, row = entry.pair, entry.week
-            text = t(
-                "weekly.nudge.text",
-                locale,
-                a=mention(pair.member_a_id),
-                b=mention(pair.member_b_id),
-                mentor=mention(row.mentor_id),
-            )
-            await _send(guild, pair, text)
-
-
-async def remind_now(interaction: discord.Interaction) -> None:
-    """`/mentoring-admin remind-now`: this week's messages, now (nothing is sent twice)."""
-    bot = binome(interaction)
-    assert interaction.guild is not None
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    config = await bot.guild_configs.get(interaction.guild.id)
-    report = await run_week(bot, interaction.guild, week_start_for(config, bot.clock.now()))
-    locale = locale_of(interaction)
-    counts = {
-        part: t(f"weekly.remind_now.{part}", locale, count=count)
-        for part, count in (("sent", report.posted), ("already", report.already), ("paused", report.paused))
-    }
-    await reply(interaction, t("weekly.remind_now.done", locale, **counts))
-
-
 # --- /pair week, /pair swap and the buttons ----------------------------------------------------
 
 
@@ -189,9 +86,12 @@ async def current_week(interaction: discord.Interaction, pair: Pair) -> PairWeek
 
 
 async def show_week(interaction: discord.Interaction, pair: Pair) -> None:
+    """Ephemeral, in the member's language; it also says which language the pair's channel is in."""
     bot = binome(interaction)
     week = await current_week(interaction, pair)
     locale = locale_of(interaction)
+    guild = interaction.guild
+    assert guild is not None
     if week.status == PAUSED_WEEK:
         lines = [tr(interaction, "weekly.week.paused")]
     elif week.status == SKIPPED:
@@ -202,7 +102,7 @@ async def show_week(interaction: discord.Interaction, pair: Pair) -> None:
             tr(
                 interaction,
                 "weekly.week.show",
-                date=week.week_start.isoformat(),
+                date=day_and_month(week.week_start, locale),
                 mentor=mention(week.mentor_id),
                 learner=mention(week.learner_id),
                 topic=topic,
@@ -211,6 +111,10 @@ async def show_week(interaction: discord.Interaction, pair: Pair) -> None:
     led = await bot.weekly.sessions_led(pair.id)
     counts = " · ".join(f"{mention(m)} {led.get(m, 0)}" for m in pair.members() if m)
     lines.append(tr(interaction, "weekly.week.sessions_led", counts=counts))
+    config = await bot.guild_configs.get(pair.guild_id)
+    lines.append(weekly_line(await bot.slots.agreed(pair.id), config, week.week_start, locale))
+    language = t(f"common.languages.{bot.pair_locale(guild, pair)}", locale)
+    lines.append(tr(interaction, "languages.pair.shown", language=language))
     await reply(interaction, "\n".join(lines))
 
 
@@ -224,7 +128,7 @@ async def propose_swap(interaction: discord.Interaction, pair: Pair) -> None:
     outcome, week, swapped = await bot.weekly.propose_swap(pair, week_start, interaction.user.id)
     if outcome is not SwapOutcome.PROPOSED:
         raise UserError(f"weekly.swap.{outcome.value}")
-    locale = bot.server_locale(guild)
+    locale = bot.pair_locale(guild, pair)
     partner = pair.partner_of(interaction.user.id)
     text = t(
         "weekly.swap.proposal",
@@ -273,16 +177,50 @@ class WeekButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templat
             await checkins.open_log_form(interaction, pair)
         elif self.action == "swap":
             await propose_swap(interaction, pair)
-        elif await bot.weekly.skip(pair, week.id) is None:
-            raise UserError("weekly.skip.cannot")
         else:
-            locale = locale_of(interaction)
-            content = (
-                (interaction.message.content if interaction.message else "")
-                + "\n"
-                + t("weekly.message.skipped", locale)
-            )
-            await interaction.response.edit_message(content=content, view=None)
+            await propose_skip(interaction, pair, week)
+
+
+async def propose_skip(interaction: discord.Interaction, pair: Pair, week: PairWeek) -> None:
+    """Propose to skip this week: posted in the pair's channel; the week is skipped once the partner accepts."""
+    bot = binome(interaction)
+    guild = interaction.guild
+    assert guild is not None
+    outcome, _ = await bot.weekly.propose_skip(pair, week.id, interaction.user.id)
+    if outcome is SkipOutcome.WEEK_CLOSED:
+        raise UserError("weekly.skip.cannot")
+    if outcome is not SkipOutcome.PROPOSED:
+        raise UserError(f"weekly.skip.{outcome.value}")
+    channel = pair_channel(guild, pair)
+    if channel is None:
+        raise UserError("pair.errors.not_a_pair_channel")
+    locale = bot.pair_locale(guild, pair)
+    partner = pair.partner_of(interaction.user.id)
+    text = t("weekly.skip.proposal", locale, proposer=mention(interaction.user.id), partner=mention(partner))
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label=t("weekly.skip.button_accept", locale),
+            style=discord.ButtonStyle.success,
+            custom_id=SKIP_ID.format(week_id=week.id),
+        )
+    )
+    await channel.send(text, view=view, allowed_mentions=pings(partner))
+    await reply(interaction, tr(interaction, "weekly.skip.proposed"))
+
+
+async def _proposal_context(
+    interaction: discord.Interaction, week_id: int, missing: str
+) -> tuple[Binome, discord.Guild, Pair]:
+    """The week a swap or skip proposal is about: its pair, checked for the clicker (`missing`: the
+    message key when the week is gone)."""
+    bot = binome(interaction)
+    guild = interaction.guild
+    assert guild is not None
+    week = await bot.weekly.get_week(week_id)
+    if week is None:
+        raise UserError(missing)
+    return bot, guild, await pair_by_id(interaction, week.pair_id)
 
 
 class SwapAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=SWAP_PATTERN):
@@ -297,19 +235,15 @@ class SwapAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], t
         return cls(int(match["week_id"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        bot = binome(interaction)
-        week = await bot.weekly.get_week(self.week_id)
-        if week is None:
-            raise UserError("weekly.swap.nothing_proposed")
-        pair = await pair_by_id(interaction, week.pair_id)
+        bot, guild, pair = await _proposal_context(interaction, self.week_id, "weekly.swap.nothing_proposed")
         outcome, week = await bot.weekly.accept_swap(pair, self.week_id, interaction.user.id)
         if outcome is not SwapOutcome.SWAPPED or week is None:
             raise UserError(f"weekly.swap.{outcome.value}")
-        locale = locale_of(interaction)
+        locale = bot.pair_locale(guild, pair)  # the proposal keeps its language, whoever accepts it
         topic = topic_name(week.topic, await skill_labels(bot, pair.guild_id, locale), locale)
-        text = tr(
-            interaction,
+        text = t(
             "weekly.swap.done",
+            locale,
             mentor=mention(week.mentor_id),
             learner=mention(week.learner_id),
             topic=topic,
@@ -317,4 +251,43 @@ class SwapAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], t
         await interaction.response.edit_message(content=text, view=None)
 
 
-DYNAMIC_ITEMS = (WeekButton, SwapAcceptButton)
+class SkipAcceptButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=SKIP_PATTERN):
+    """The partner's consent to skip the week (on the proposal `propose_skip` posted)."""
+
+    def __init__(self, week_id: int) -> None:
+        super().__init__(discord.ui.Button(custom_id=SKIP_ID.format(week_id=week_id)))
+        self.week_id = week_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> SkipAcceptButton:
+        return cls(int(match["week_id"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        bot, guild, pair = await _proposal_context(interaction, self.week_id, "weekly.skip.nothing_proposed")
+        outcome, week = await bot.weekly.accept_skip(pair, self.week_id, interaction.user.id)
+        if outcome is SkipOutcome.WEEK_CLOSED:
+            raise UserError("weekly.skip.cannot")
+        if outcome is not SkipOutcome.SKIPPED or week is None:
+            raise UserError(f"weekly.skip.{outcome.value}")
+        locale = bot.pair_locale(guild, pair)
+        text = t("weekly.skip.done", locale, member=mention(interaction.user.id))
+        await interaction.response.edit_message(content=text, view=None)
+        await _mark_weekly_message_skipped(bot, guild, pair, week, locale)
+
+
+async def _mark_weekly_message_skipped(
+    bot: Binome, guild: discord.Guild, pair: Pair, week: PairWeek, locale: str
+) -> None:
+    """The week's message says it was skipped (and loses its buttons); best effort: the skip is stored."""
+    channel = pair_channel(guild, pair)
+    if channel is None or week.message_id is None:
+        return
+    labels = await skill_labels(bot, guild.id, locale)
+    content = weekly_text(week, labels, locale) + "\n" + t("weekly.message.skipped", locale)
+    with contextlib.suppress(discord.HTTPException):
+        await channel.get_partial_message(week.message_id).edit(content=content, view=None)
+
+
+DYNAMIC_ITEMS = (WeekButton, SwapAcceptButton, SkipAcceptButton)

@@ -89,17 +89,23 @@ def guild_has_room(guild: discord.Guild, base_name: str, new_channels: int) -> b
 def pair_overwrites(
     guild: discord.Guild, members: list[discord.Member], moderator_role: discord.Role | None
 ) -> dict[discord.abc.Snowflake, discord.PermissionOverwrite]:
-    """Only the pair, the bot and the moderators can see the channel."""
+    """Only the pair, the bot and the moderators can see the channel. The bot keeps what it needs there,
+    Pin Messages included (the signed charter is pinned; Discord split it from Manage Messages). Discord
+    refuses an overwrite granting what the bot does not have in the server: the preflight checks it
+    before a batch; a lone relaunch after the permission was removed makes the channel without it."""
+    bot = discord.PermissionOverwrite(
+        view_channel=True,
+        send_messages=True,
+        read_message_history=True,
+        manage_channels=True,
+        manage_messages=True,
+        embed_links=True,
+    )
+    if guild.me.guild_permissions.pin_messages:
+        bot.update(pin_messages=True)
     overwrites: dict[discord.abc.Snowflake, discord.PermissionOverwrite] = {
         guild.default_role: discord.PermissionOverwrite(view_channel=False),
-        guild.me: discord.PermissionOverwrite(
-            view_channel=True,
-            send_messages=True,
-            read_message_history=True,
-            manage_channels=True,
-            manage_messages=True,
-            embed_links=True,
-        ),
+        guild.me: bot,
     }
     for member in members:
         overwrites[member] = discord.PermissionOverwrite(

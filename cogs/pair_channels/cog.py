@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
-from bot.client.interactions import binome, mention_all, reply_key
+from bot.client.interactions import binome, reply_key
+from bot.client.moderators import tell_moderators
 from bot.client.ui import GuardedItem
 from bot.db.models import Pair
 from bot.db.repositories.pairs import ACTIVE
 from bot.i18n import t
 from bot.services.guild_config import DELETE
+from bot.services.pairing import ChannelLoss
 from cogs.pair_channels.channels import pair_channel
 from cogs.pair_channels.kickoff import KICKOFF_PATTERN
 from cogs.pair_channels.launcher import PairLauncher
@@ -42,13 +44,15 @@ class PairKickoffButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], 
         if pair is None or interaction.user.id not in pair.members():
             await reply_key(interaction, "pairs.errors.not_your_pair")
             return
-        if self.action == "met":
-            recorded = await binome(interaction).pairs.first_meeting_planned(pair.id)
-            await reply_key(interaction, "pairs.first_meeting.noted" if recorded else "pairs.first_meeting.already")
+        # Imported here: the /pair extension itself relies on this one (launching, ending pairs).
+        from cogs.pair.context import pair_by_id
+
+        if self.action == "met":  # a short form: when, and where (or video); then the invite and a reminder
+            from cogs.meetings.first_meeting import open_first_meeting_form
+
+            await open_first_meeting_form(interaction, await pair_by_id(interaction, pair.id))
         else:
-            # Imported here: the /pair extension itself relies on this one (launching, ending pairs).
             from cogs.pair.charter import open_charter
-            from cogs.pair.context import pair_by_id
 
             await open_charter(interaction, await pair_by_id(interaction, pair.id))
 
@@ -56,8 +60,17 @@ class PairKickoffButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], 
 class PairChannels(commands.Cog):
     def __init__(self, bot: Binome) -> None:
         self.bot = bot
-        self.launcher = PairLauncher(bot, bot.pairs)
+        self.launcher = PairLauncher(
+            bot, bot.pairs, on_channel_gone=self._channel_vanished, tell_moderators=self.tell_moderators
+        )
         self._resumed = False
+
+    async def cog_load(self) -> None:
+        # Launches Discord refused are retried while the bot runs (after their backoff), not only at start.
+        self.bot.scheduler.add_check("launches", self.launcher.retry_launches)
+
+    async def cog_unload(self) -> None:
+        self.bot.scheduler.remove_check("launches")
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -65,7 +78,7 @@ class PairChannels(commands.Cog):
         if not self._resumed:
             self._resumed = True
             await self._notice_channels_deleted_while_offline()
-            await self.launcher.resume_unfinished()
+            await self.launcher.retry_launches(self.bot.clock.now(), everything=True)
 
     async def _notice_channels_deleted_while_offline(self) -> None:
         for guild in self.bot.guilds:
@@ -73,19 +86,24 @@ class PairChannels(commands.Cog):
                 if pair.status == ACTIVE and pair_channel(guild, pair) is None:
                     await self._channel_gone(guild, pair, str(pair.channel_id), relaunch_now=False)
 
+    async def _channel_vanished(self, guild: discord.Guild, pair: Pair) -> None:
+        """The launcher found the pair's new channel gone: recorded once; the next launch recreates it."""
+        await self._channel_gone(guild, pair, str(pair.channel_id), relaunch_now=False)
+
     # --- ending a pair -----------------------------------------------------------------------
 
-    async def end_pair(self, guild: discord.Guild, pair: Pair, reason: str, *, departed: int | None = None) -> None:
+    async def end_pair(self, guild: discord.Guild, pair: Pair, reason: str, *, departed: int | None = None) -> bool:
         """End the pair: record it, close its channel per the server's setting, tell the people concerned.
+        False when it had already ended (someone else, maybe another process, did all this).
 
         `departed` is the member who left (the server or the program): their partner goes first in line.
         """
         partner = pair.partner_of(departed) if departed is not None else None
         ended = await self.bot.pairs.end(pair.id, reason, requeue=(partner,) if partner else ())
         if ended is None:
-            return  # already ended by someone else
+            return False  # already ended by someone else
         config = await self.bot.guild_configs.get(guild.id)
-        locale = self.bot.server_locale(guild)
+        locale = self.bot.pair_locale(guild, pair)
         channel = pair_channel(guild, pair)
         if channel is not None:
             if partner is not None:
@@ -97,8 +115,8 @@ class PairChannels(commands.Cog):
                     await channel.edit(overwrites=self._read_only(channel), reason=f"Binôme pair {pair.id} ended")
             except discord.HTTPException as exc:
                 log.warning("could not close the channel of pair %s: %s", pair.id, exc)
-        members = mention_all(pair.members())
-        await self.tell_moderators(guild, t(f"pairs.ended.moderators_{reason}", locale, members=members))
+        await self.tell_moderators(guild, f"pairs.ended.moderators_{reason}", pair=pair)
+        return True
 
     @staticmethod
     def _read_only(channel: discord.TextChannel) -> dict[Any, discord.PermissionOverwrite]:
@@ -115,13 +133,13 @@ class PairChannels(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("could not post in %s: %s", getattr(channel, "id", channel), exc)
 
-    async def tell_moderators(self, guild: discord.Guild, text: str) -> None:
-        config = await self.bot.guild_configs.get(guild.id)
-        channel = guild.get_channel(config.mod_channel_id or 0)
-        if isinstance(channel, discord.TextChannel):
-            await self._send(channel, text)
-        else:
-            log.info("guild %s has no moderators' channel; not told: %s", guild.id, text)
+    async def tell_moderators(
+        self, guild: discord.Guild, kind: str, *, pair: Pair | None = None, event_key: str | None = None, **params: Any
+    ) -> None:
+        """A trouble report (`kind`: its message key): stored (once per `event_key`), then posted once
+        in the moderators' channel; without one it waits at the top of `/mentoring-admin pairs`
+        (bot.client.moderators)."""
+        await tell_moderators(self.bot, guild, kind, pair=pair, event_key=event_key, **params)
 
     # --- the server changing under us --------------------------------------------------------
 
@@ -145,11 +163,11 @@ class PairChannels(commands.Cog):
             await self._channel_gone(channel.guild, pair, channel.name, relaunch_now=True)
 
     async def _channel_gone(self, guild: discord.Guild, pair: Pair, channel_name: str, *, relaunch_now: bool) -> None:
-        """A pair channel was deleted by hand: tell the moderators; an open pair gets a new channel."""
-        relaunch = await self.bot.pairs.channel_lost(pair.id)
-        locale = self.bot.server_locale(guild)
-        members = mention_all(pair.members())
-        key = "pairs.channel_deleted.recreated" if relaunch else "pairs.channel_deleted.noted"
-        await self.tell_moderators(guild, t(key, locale, channel=channel_name, members=members))
-        if relaunch is not None and relaunch_now:
-            await self.launcher.launch(guild, [pair.id])  # (at start-up, resume_unfinished does it)
+        """A pair channel was deleted by hand: tell the moderators; an open pair gets a new channel.
+        Whoever notices first does it (another process may notice the same deletion)."""
+        loss = await self.bot.pairs.channel_lost(pair.id, pair.channel_id)
+        if loss is ChannelLoss.HANDLED:
+            return
+        await self.tell_moderators(guild, f"pairs.channel_deleted.{loss.value}", pair=pair, channel=channel_name)
+        if loss is ChannelLoss.RELAUNCH and relaunch_now:
+            await self.launcher.launch(guild, [pair.id])  # (otherwise the scheduler's retry does it)

@@ -53,7 +53,7 @@ def test_a_long_proposal_is_paginated_with_reasons():
     assert pages == -(-33 // LINES_PER_PAGE) == 3
     last = preview_embed(round_, lines, pages - 1, "en")
     assert "no reciprocal partner speaks a common language" in last.description
-    assert last.footer.text == "Page 3/3 · 30 pair(s) · 2 not matched"
+    assert last.footer.text == "Page 3/3 · 30 pairs · 2 unmatched"
     assert all(len(preview_embed(round_, lines, page, "fr").description) <= 4096 for page in range(pages))
 
 

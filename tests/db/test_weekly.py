@@ -9,7 +9,7 @@ from bot.services.guild_config import GuildConfigs
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
-from bot.services.weekly import PAUSED_WEEK, LogError, PostAction, SwapOutcome, WeeklyService
+from bot.services.weekly import PAUSED_WEEK, POSTED, SKIPPED, LogError, SkipOutcome, SwapOutcome, WeeklyService
 from tests.db.test_rounds import BUSINESS, GUILD, MOD, WEB, onboard
 
 WEEK = date(2026, 11, 30)
@@ -40,21 +40,21 @@ async def test_alternation_skips_paused_and_skipped_weeks(database, clock):
     await Membership(database, clock).set_status(GUILD, b, "active")
     third = await weekly.week(pair, WEEK + timedelta(days=14))
     assert third.mentor_id == b, "the paused week did not count"
-    assert await weekly.skip(pair, third.id) is not None
+    assert (await weekly.propose_skip(pair, third.id, a))[0] is SkipOutcome.PROPOSED
+    assert (await weekly.accept_skip(pair, third.id, b))[0] is SkipOutcome.SKIPPED
     fourth = await weekly.week(pair, WEEK + timedelta(days=21))
     assert fourth.mentor_id == b, "a skipped week does not count either"
     fifth = await weekly.week(pair, WEEK + timedelta(days=28))
     assert (fifth.mentor_id, fifth.topic) == (a, "social-media"), "topics rotate through what B wants to learn"
 
 
-async def test_posting_is_claimed_once_and_swaps_need_the_partner(database, clock):
+async def test_a_posted_week_stays_posted_and_swaps_need_the_partner(database, clock):
     pair = await active_pair(database, clock)
     weekly = WeeklyService(database, clock)
     [entry] = await weekly.roster(GUILD, WEEK)
-    assert await weekly.claim_posting(entry.week.id) is PostAction.POST
-    assert await weekly.claim_posting(entry.week.id) is PostAction.LOOK_FIRST, "a crash mid-post: look before posting"
     await weekly.mark_posted(entry.week.id, 999)
-    assert await weekly.claim_posting(entry.week.id) is PostAction.NOTHING
+    [again] = await weekly.roster(GUILD, WEEK)
+    assert (again.week.id, again.week.status, again.week.message_id) == (entry.week.id, POSTED, 999)
 
     a, b = pair.member_a_id, pair.member_b_id
     outcome, _, preview = await weekly.propose_swap(pair, WEEK, a)
@@ -65,6 +65,23 @@ async def test_posting_is_claimed_once_and_swaps_need_the_partner(database, cloc
     assert outcome is SwapOutcome.SWAPPED and (row.mentor_id, row.learner_id, row.topic) == (b, a, "finance")
     assert (await weekly.accept_swap(pair, entry.week.id, b))[0] is SwapOutcome.NOTHING_PROPOSED
     assert (await weekly.week(pair, WEEK + timedelta(days=7))).mentor_id == b, "the base rhythm goes on"
+
+
+async def test_skipping_a_week_needs_the_partners_consent(database, clock):
+    pair = await active_pair(database, clock)
+    weekly = WeeklyService(database, clock)
+    a, b = pair.member_a_id, pair.member_b_id
+    week = await weekly.week(pair, WEEK)
+    assert (await weekly.accept_skip(pair, week.id, b))[0] is SkipOutcome.NOTHING_PROPOSED
+    assert (await weekly.propose_skip(pair, week.id, a))[0] is SkipOutcome.PROPOSED
+    assert (await weekly.week(pair, WEEK)).status != SKIPPED, "one click does not skip it for both"
+    assert (await weekly.propose_skip(pair, week.id, b))[0] is SkipOutcome.ALREADY_PROPOSED
+    assert (await weekly.accept_skip(pair, week.id, a))[0] is SkipOutcome.OWN_PROPOSAL
+    outcome, row = await weekly.accept_skip(pair, week.id, b)
+    assert outcome is SkipOutcome.SKIPPED and row.status == SKIPPED
+    assert (await weekly.accept_skip(pair, week.id, b))[0] is SkipOutcome.WEEK_CLOSED
+    assert (await weekly.propose_skip(pair, week.id, a))[0] is SkipOutcome.WEEK_CLOSED
+    assert (await weekly.propose_swap(pair, WEEK, a))[0] is SwapOutcome.WEEK_CLOSED
 
 
 async def test_check_ins_default_to_the_weeks_mentor_and_refuse_the_future(database, clock):
@@ -96,6 +113,18 @@ async def test_check_ins_default_to_the_weeks_mentor_and_refuse_the_future(datab
         note="",
     )
     assert future is LogError.FUTURE_DATE
+    before = await weekly.log_session(
+        pair,
+        config,
+        logged_by=pair.member_b_id,
+        held=True,
+        mode=None,
+        minutes=None,
+        led_by=None,
+        session_date=today - timedelta(days=1),  # the pair started today
+        note="",
+    )
+    assert before is LogError.BEFORE_START
     stranger = await weekly.log_session(
         pair,
         config,

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
+    """The local Discord, as strict as Discord: the test fails if the bot sent a body Discord refuses
+    (its OpenAPI schema or limits), or if the fake answered something Discord's spec does not allow."""
+    async with FakeDiscord(expect_valid_requests=True) as server:
+        server.rules.validate_responses = True
         yield server
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -46,6 +47,13 @@ PROFILE_TEXT = {
 }
 
 
+async def choose_zone(fake, command: Interaction, user_id: int, zone: str) -> Interaction:
+    """Step 2 of `/mentoring join`: pick a zone in the menu (or "other"); the profile form opens."""
+    opened = await fake.select(command, component_id(command, ":join:timezone"), [zone], user_id)
+    assert (await opened.response()).type == 9, "choosing a zone opens the profile form"
+    return opened
+
+
 async def join(
     fake,
     guild_id: int,
@@ -53,27 +61,41 @@ async def join(
     *,
     teach=("seo", "social-media"),
     learn=("finance",),
+    languages=("fr",),
     text=PROFILE_TEXT,
     locale="fr",
+    zone: str | None = None,
 ):
-    """Run `/mentoring join` to the end; returns the slash-command interaction and the modal submission."""
+    """Run `/mentoring join` to the end; returns the slash-command interaction and the modal submission.
+    The time zone is picked in the menu (`zone`), or typed after "other" when `text` holds one."""
     command = await fake.slash_command(guild_id, user_id, "mentoring", subcommand="join", locale=locale)
-    await fill_join_menus(fake, command, user_id, teach=teach, learn=learn)
-    opened = await fake.click(command, component_id(command, ":join:continue"), user_id)
-    assert (await opened.response()).type == 9, "Continue should open the profile form"
-    submitted = await fake.submit_modal(opened, dict(text), user_id)
+    await fill_join_menus(fake, command, user_id, teach=teach, learn=learn, languages=languages)
+    step = await fake.click(command, component_id(command, ":join:continue"), user_id)
+    assert (await step.response()).type == 7, "Continue should show the time-zone step"
+    typed = dict(text)
+    choice = zone or ("other" if "timezone" in typed else "Europe/Paris")
+    if choice != "other":
+        typed.pop("timezone", None)
+    opened = await choose_zone(fake, command, user_id, choice)
+    submitted = await fake.submit_modal(opened, typed, user_id)
     await submitted.response()
     return command, submitted
 
 
-async def seed_profiles(database_url: str, guild_id: int, user_ids: list[int]) -> None:
+async def seed_profiles(
+    database_url: str, guild_id: int, user_ids: list[int], *, languages: tuple[str, ...] | None = None
+) -> None:
     """Onboard many members at once, straight through the membership service (alternating web and
-    business profiles), for tests about what happens after onboarding."""
+    business profiles, French-speaking unless `languages` says otherwise), for tests about what
+    happens after onboarding."""
     db = Database(database_url)
     membership = Membership(db, SystemClock())
     try:
         for index, user_id in enumerate(user_ids):
-            outcome = await membership.save(guild_id, user_id, WEB_DRAFT if index % 2 == 0 else BUSINESS_DRAFT)
+            draft = WEB_DRAFT if index % 2 == 0 else BUSINESS_DRAFT
+            if languages is not None:
+                draft = dataclasses.replace(draft, languages=set(languages))
+            outcome = await membership.save(guild_id, user_id, draft)
             assert outcome.saved, outcome.issues
     finally:
         await db.close()
@@ -87,3 +109,34 @@ async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 10, 
         assert loop.time() < deadline, f"timed out after {timeout} s waiting for {what}"
         await asyncio.sleep(0.05)
     return result
+
+
+async def forged_click(fake, message, custom_id: str, user_id: int):
+    """A button click that no Discord client would send: `user_id` cannot see the (ephemeral) message.
+
+    A modified client or a replayed payload can still send it; the bot must refuse it on its side.
+    """
+    from fake_discord.interactions import MESSAGE_COMPONENT
+
+    msg = fake._message_target(message)  # a message, or an interaction's response message
+    channel = fake.channel(msg.channel_id)
+    guild = fake.guild(channel.guild_id) if channel.guild_id else None  # (None: a DM)
+    payload = fake._payload(
+        MESSAGE_COMPONENT,
+        guild,
+        channel,
+        fake.user(user_id),
+        {"custom_id": custom_id, "component_type": 2},
+        message=msg,
+    )
+    return fake._send(payload, source_message_id=msg.id)
+
+
+async def unpair(fake, guild, owner, member_id: int) -> None:
+    """`/mentoring-admin unpair @member`, confirmed."""
+    command = await fake.slash_command(
+        guild.id, owner.id, "mentoring-admin", subcommand="unpair", options={"member": member_id}, locale="fr"
+    )
+    await command.response()
+    clicked = await fake.click(command, component_id(command, ":confirm"), owner.id)
+    await clicked.wait_for_edit()

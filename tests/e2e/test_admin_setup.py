@@ -29,6 +29,9 @@ async def test_setup_shows_changes_and_refuses_bad_values(fake, bot):
 
     assert "is not a time of day" in await setup(time="25:00")
     assert "is not a time zone I know" in await setup(timezone="Paris")
+    # Files of the time-zone database that are not zones (`localtime` would mean the host's zone).
+    for artefact in ("localtime", "posixrules", "Factory", "posix/Europe/Paris", "right/UTC"):
+        assert f"“{artefact}” is not a real time zone" in await setup(timezone=artefact)
     assert "Thursday at 08:30 (Europe/Paris)" in await setup(), "refused values changed nothing"
 
     # A member with the moderator role but without Manage Server may run the program's commands

@@ -4,14 +4,16 @@ check-ins (mid-cycle, end of cycle, restarts), end to end against the real bot."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db.models import Pair, PairFeedback
+from bot.db.models import OnceClaim, Pair, PairFeedback
+from bot.i18n.dates import discord_timestamp
 from fake_discord import FakeDiscord, Perm
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.helpers import seed_profiles
+from tests.e2e.helpers import forged_click, seed_profiles
 
 NOT_IN_PAIR = "Seuls les deux membres de ce binôme"
 
@@ -92,12 +94,8 @@ async def feedback(db) -> dict[int, tuple[int, str]]:
         return {f.user_id: (f.rating, f.comment) for f in (await session.scalars(select(PairFeedback))).all()}
 
 
-async def rate(fake, message, pair, user, values: dict[str, str]):
-    """Click "Rate this pair" and submit the form; returns the submission's answer."""
-    opened = await fake.click(message, end_id(pair, "rate"), user.id)
-    assert (await opened.response()).type == 9, "Rate opens a form"
-    submitted = await fake.submit_modal(opened, values, user.id)
-    return await submitted.response()
+def rate_id(pair: Pair, choice: int | str) -> str:
+    return f"binome:rate:{pair.id}:{choice}"
 
 
 async def test_ending_by_agreement_then_private_ratings(fake, bot, db, database_url):
@@ -154,50 +152,57 @@ async def test_ending_by_agreement_then_private_ratings(fake, bot, db, database_
     assert ended.status == "ended" and ended.end_reason == "ended_by_pair"
     assert fake.can_view(channel.id, a.id) and not fake.permissions_of(channel.id, a.id) & Perm.SEND_MESSAGES
 
-    # Each member is asked for a rating: A by DM, B (DMs closed) in the archived channel.
+    # Each member is asked for a rating: A by DM (with the five rating buttons), B (DMs closed) in the
+    # archived channel, with one button that opens the rating privately.
     await fake.wait_for(
         lambda: (
-            with_button(fake.dms(a.id), end_id(pair, "rate"))
+            with_button(fake.dms(a.id), rate_id(pair, 1))
             and with_button(fake.messages(channel.id), end_id(pair, "rate"))
         ),
         description="the rating requests",
     )
-    [dm] = with_button(fake.dms(a.id), end_id(pair, "rate"))
+    [dm] = with_button(fake.dms(a.id), rate_id(pair, 1))
     assert "Seuls les modérateurs" in dm.content and b.name in dm.content
+    assert dm.custom_ids() == [rate_id(pair, n) for n in range(1, 6)], "1 to 5; the comment comes after"
     [in_channel] = with_button(fake.messages(channel.id), end_id(pair, "rate"))
     assert f"<@{b.id}>" in in_channel.content and fake.dms(b.id) == []
     assert "déjà terminé" in (await (await fake.click(again, end_id(pair, "confirm"), b.id)).response()).content
 
-    # Bad ratings are explained and nothing is stored; a stranger cannot rate.
-    answer = await rate(fake, dm, pair, a, {"rating": "9", "comment": "hmm"})
-    assert answer.ephemeral and "entre 1 et 5" in answer.content
-    answer = await rate(fake, dm, pair, a, {"rating": "x"})
-    assert "nombre entier" in answer.content
+    # A stranger cannot rate; the comment button comes with a rating (a forged click is answered).
     intruder = await (await fake.click(in_channel, end_id(pair, "rate"), stranger.id)).response()
     assert intruder.ephemeral and NOT_IN_PAIR in intruder.content
+    early = await (await forged_click(fake, dm, rate_id(pair, "comment"), a.id)).response()
+    assert early.ephemeral and "expiré" in early.content
     assert await feedback(db) == {}
 
-    # Both rate: stored, sent to the moderators' channel, never shown to the partner.
-    answer = await rate(fake, dm, pair, a, {"rating": "4", "comment": "Secret A: très enrichissant"})
-    assert answer.ephemeral and "4/5" in answer.content and "modérateurs" in answer.content
-    answer = await rate(fake, in_channel, pair, b, {"rating": " 2 ", "comment": "Secret B: pas le temps"})
-    assert answer.ephemeral and "2/5" in answer.content
+    # A rates with a button: the DM now shows the rating (in the pair's language) and offers a comment.
+    rated = await (await fake.click(dm, rate_id(pair, 4), a.id)).response()
+    assert rated.type == 7 and "4/5" in rated.content and "★★★★☆" in rated.content
+    assert rate_id(pair, "comment") in fake.message(dm.id).custom_ids()
+    assert await feedback(db) == {a.id: (4, "")}
+    opened = await fake.click(dm, rate_id(pair, "comment"), a.id)
+    assert (await opened.response()).type == 9, "the comment is a form"
+    commented = await (await fake.submit_modal(opened, {"comment": "Secret A: très enrichissant"}, a.id)).response()
+    assert commented.ephemeral and "commentaire" in commented.content
+
+    # B rates privately from the channel's button: an ephemeral menu with the same buttons.
+    menu = await fake.click(in_channel, end_id(pair, "rate"), b.id)
+    assert (await menu.response()).ephemeral and rate_id(pair, 2) in menu.custom_ids()
+    assert (await (await fake.click(menu, rate_id(pair, 2), b.id)).response()).type == 7
+    opened = await fake.click(menu, rate_id(pair, "comment"), b.id)
+    await (await fake.submit_modal(opened, {"comment": "Secret B: pas le temps"}, b.id)).response()
     await fake.wait_for(
         lambda: sum("Secret" in m.content for m in fake.messages(mods.id)) == 2,
-        description="both ratings reach the moderators",
+        description="both comments reach the moderators",
     )
     assert await feedback(db) == {a.id: (4, "Secret A: très enrichissant"), b.id: (2, "Secret B: pas le temps")}
     to_moderators = [m.content for m in fake.messages(mods.id) if "Secret" in m.content]
     assert any("4/5" in text and f"<@{a.id}>" in text for text in to_moderators)
-    seen_by_members = [m.text for m in fake.messages(channel.id) + fake.dms(a.id) + fake.dms(b.id)]
-    assert not any("Secret" in text for text in seen_by_members)
+    seen_by_members = [m.text for m in fake.messages(channel.id) + fake.dms(b.id)]
+    assert not any("Secret" in text or "4/5" in text for text in seen_by_members), "the partner never sees it"
 
-    # Rating again replaces the earlier rating (the form shows it).
-    opened = await fake.click(dm, end_id(pair, "rate"), a.id)
-    form = await opened.response()
-    assert "4" in str(form.data) and "Secret A" in str(form.data)
-    answer = await (await fake.submit_modal(opened, {"rating": "5"}, a.id)).response()
-    assert "mise à jour" in answer.content
+    # Rating again replaces the rating; the comment stays.
+    assert "5/5" in (await (await fake.click(dm, rate_id(pair, 5), a.id)).response()).content
     assert (await feedback(db))[a.id] == (5, "Secret A: très enrichissant")
     await fake.wait_for(
         lambda: any("mis à jour" in m.content and "5/5" in m.content for m in fake.messages(mods.id)),
@@ -214,8 +219,8 @@ async def test_ending_by_agreement_then_private_ratings(fake, bot, db, database_
     await fake.wait_for(
         lambda: (
             fake.channel(other_channel.id) is None
-            and with_button(fake.dms(c.id), end_id(other, "rate"))
-            and with_button(fake.dms(d.id), end_id(other, "rate"))
+            and with_button(fake.dms(c.id), rate_id(other, 1))
+            and with_button(fake.dms(d.id), rate_id(other, 1))
         ),
         description="channel deleted, both members asked by DM",
     )
@@ -246,17 +251,25 @@ async def test_cycle_check_ins_once_each_across_restarts(fake, bot, db, database
     [mid] = cycle_messages(fake, channel, pair, "mid")
     assert "mi-parcours" in mid.content and f"<@{a.id}>" in mid.content
     assert (await load(db, pair.id)).mid_cycle_prompted_at is not None
-    assert len(mid.custom_ids()) == 3
+    # Continue / charter / end, then (issue 11) rate one's progress and see the pair's.
+    assert [c.rsplit(":", 1)[-1] for c in mid.custom_ids()] == ["continue", "charter", "end", "rate", "show"]
     kept = await (await fake.click(mid, cycle_id(mid, "continue"), b.id)).response()
-    assert not kept.ephemeral and "continuer comme ça" in kept.content and "2026-07-15" in kept.content
+    cycle_end = discord_timestamp(datetime(2026, 7, 15, 10, 0, tzinfo=UTC), "D")  # each reader sees it in their zone
+    assert not kept.ephemeral and "continuer comme ça" in kept.content and cycle_end in kept.content
     charter = await (await fake.click(mid, cycle_id(mid, "charter"), a.id)).response()
     assert "Un problème est survenu" not in charter.content
 
-    # A crash right after posting, before recording it: the restarted bot finds the message instead
-    # of posting it again. (With the marker recorded, a restart has nothing to do: it is not due.)
+    # A crash right after posting, before recording it: what the killed run leaves once its lease ran
+    # out. The restarted bot takes the claim over and finds the message instead of posting it again.
+    # (With the marker recorded, a restart has nothing to do: it is not due.)
     await bot.stop()
     async with db.session() as session:
         await session.execute(update(Pair).where(Pair.id == pair.id).values(mid_cycle_prompted_at=None))
+        await session.execute(
+            update(OnceClaim)
+            .where(OnceClaim.key.startswith(f"cycle:{pair.id}:"))
+            .values(done_at=None, owner="killed", leased_until=datetime(2000, 1, 1, tzinfo=UTC))
+        )
     await bot.start()
     await bot.wait_for_log(f"mid-cycle check-in of pair {pair.id} was already posted; recorded it")
     assert len(cycle_messages(fake, channel, pair, "mid")) == 1
@@ -272,7 +285,8 @@ async def test_cycle_check_ins_once_each_across_restarts(fake, bot, db, database
     # Continue at the end of the cycle: a new cycle starts now.
     bot.set_time("2026-07-16T09:00:00+00:00")
     renewed = await (await fake.click(end, cycle_id(end, "continue"), a.id)).response()
-    assert "nouveau cycle" in renewed.content and "2027-01-16" in renewed.content
+    assert "nouveau cycle" in renewed.content
+    assert discord_timestamp(datetime(2027, 1, 16, 9, 0, tzinfo=UTC), "D") in renewed.content
     current = await load(db, pair.id)
     assert current.cycle_started_at.isoformat() == "2026-07-16T09:00:00+00:00"
     assert current.mid_cycle_prompted_at is None and current.end_cycle_prompted_at is None

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db.models import MemberProfile, MemberSkill, ProgramEvent
-from tests.e2e.helpers import PROFILE_TEXT, component_id, fill_join_menus, join
+from tests.e2e.helpers import PROFILE_TEXT, choose_zone, component_id, fill_join_menus, join
 
 
 async def count(db, model, *where) -> int:
@@ -30,6 +30,7 @@ async def test_commands_are_registered_once_with_french_localizations(fake, bot)
         "resume": "reprendre",
         "leave": "quitter",
         "my-data": "mes-donnees",
+        "avoid": "eviter",
     }
     # A restart with the same commands does not sync again.
     await bot.stop()
@@ -46,7 +47,7 @@ async def test_a_member_onboards_and_the_profile_survives_a_restart(fake, bot, d
 
     command, submitted = await join(fake, guild.id, alice.id)
     intro = await command.response()
-    assert intro.ephemeral and "étape 1 sur 2" in intro.content
+    assert intro.ephemeral and "étape 1 sur 3" in intro.content
     final = await submitted.final_message()
     assert "Bienvenue dans le programme" in final.text
     assert final.components == [], "the menus are removed once the profile is saved"
@@ -65,7 +66,7 @@ async def test_a_member_onboards_and_the_profile_survives_a_restart(fake, bot, d
     assert reply.ephemeral
     embed = reply.embeds[0]
     fields = {field["name"]: field["value"] for field in embed["fields"]}
-    assert embed["title"] == "Binôme profile of alice"
+    assert embed["title"] == "Binôme profile · alice"
     assert fields["Can teach"] == "Social media, SEO"
     assert fields["Wants to learn"] == "Finance"
     assert fields["Time zone"] == "Europe/Paris"
@@ -111,8 +112,16 @@ async def test_bad_input_is_explained_and_nothing_is_stored(fake, bot, db):
     # Fixed menus, then a form with an unknown time zone and no city although an in-person first
     # meeting was offered. (Lengths are enforced by the client too; the unit tests cover the bot's own check.)
     await fake.select(command, component_id(command, ":join:learn"), ["finance"], alice.id)
-    opened = await fake.click(command, component_id(command, ":join:continue"), alice.id)
-    assert (await opened.response()).type == 9
+    step = await fake.click(command, component_id(command, ":join:continue"), alice.id)
+    assert (await step.response()).type == 7
+    # Step 2: the common zones of the server's languages (French first, then English), and "Other…".
+    menu = next(c for c in command.components[0]["components"] if c["custom_id"].endswith(":join:timezone"))
+    values = [option["value"] for option in menu["options"]]
+    assert values[:2] == ["America/Toronto", "Europe/Paris"], "the server's zone, then French ones"
+    assert "America/Montreal" in values and "America/New_York" in values and values[-1] == "other"
+    assert len(values) <= 25
+    # "Other…": the zone is typed in the form, and checked.
+    opened = await choose_zone(fake, command, alice.id, "other")
     bad = {**PROFILE_TEXT, "timezone": "Paris time", "city": ""}
     rejected = await fake.submit_modal(opened, bad, alice.id)
     message = (await rejected.response()).content
@@ -120,14 +129,28 @@ async def test_bad_input_is_explained_and_nothing_is_stored(fake, bot, db):
     assert "Give your city if an in-person first meeting is possible." in message
     assert await count(db, MemberProfile) == 0 and await count(db, MemberSkill) == 0
 
+    # `localtime` opens in Python (it is the host's zone) but is no time zone: refused, said so.
+    opened = await fake.click(command, component_id(command, ":join:timezone_continue"), alice.id)
+    assert (await opened.response()).type == 9
+    rejected = await fake.submit_modal(opened, {**PROFILE_TEXT, "timezone": "localtime"}, alice.id)
+    assert "“localtime” is not a real time zone" in (await rejected.response()).content
+    assert await count(db, MemberProfile) == 0
+
     # The menus are still there: the member corrects the form and succeeds.
-    opened = await fake.click(command, component_id(command, ":join:continue"), alice.id)
+    opened = await fake.click(command, component_id(command, ":join:timezone_continue"), alice.id)
     modal = (await opened.response()).data
     prefilled = {c["components"][0]["custom_id"]: c["components"][0].get("value") for c in modal["components"]}
-    assert prefilled["timezone"] == "Paris time", "what the member typed is kept for the correction"
-    accepted = await fake.submit_modal(opened, PROFILE_TEXT, alice.id)
+    assert prefilled["timezone"] == "localtime", "what the member typed is kept for the correction"
+    # ... or picks a zone in the menu after all: the form then asks no zone.
+    opened = await choose_zone(fake, command, alice.id, "America/Montreal")
+    fields = [c["components"][0]["custom_id"] for c in (await opened.response()).data["components"]]
+    assert "timezone" not in fields
+    accepted = await fake.submit_modal(opened, {k: v for k, v in PROFILE_TEXT.items() if k != "timezone"}, alice.id)
     assert "Welcome to the program" in (await accepted.final_message()).text
     assert await count(db, MemberProfile) == 1
+    async with db.session() as session:
+        profile = (await session.scalars(select(MemberProfile))).one()
+    assert profile.timezone == "America/Montreal" and profile.discord_locale == "en-US"
 
 
 async def test_a_menu_from_before_a_restart_says_it_expired(fake, bot, db):
@@ -192,7 +215,10 @@ async def test_newcomers_are_welcomed_by_dm_or_in_the_welcome_channel(fake, bot)
 
     carol = fake.add_member(guild.id, name="carol")
     await fake.wait_for(lambda: fake.dms(carol.id), description="a welcome DM to carol")
-    assert "/mentorat rejoindre" in fake.dms(carol.id)[0].content
+    # In the program's language, with one line in the other language (her own is not known yet).
+    welcome_dm = fake.dms(carol.id)[0].content
+    assert "Bienvenue sur **Club**" in welcome_dm and "/mentorat rejoindre" in welcome_dm
+    assert welcome_dm.splitlines()[-1] == "🇬🇧 New here? Join the mentoring program with `/mentoring join`."
 
     # A moderator names the welcome channel; a newcomer with closed DMs is greeted there instead.
     setup = await fake.slash_command(

@@ -9,7 +9,7 @@ from bot.db.models import Pair
 from fake_discord import FakeDiscord, Perm
 from tests.conftest import fresh_database_url
 from tests.e2e.bot_process import BotProcess
-from tests.e2e.helpers import component_id, eventually, join
+from tests.e2e.helpers import component_id, eventually, forged_click, join
 
 WEB = {"teach": ("seo", "social-media"), "learn": ("finance", "sales")}
 BUSINESS = {"teach": ("finance", "sales"), "learn": ("seo", "social-media")}
@@ -44,7 +44,7 @@ async def preview(fake, guild, owner, channel):
         guild.id, owner.id, "mentoring-admin", subcommand="match", channel_id=channel.id, locale="fr"
     )
     message = await command.final_message()
-    assert not message.ephemeral
+    assert message.ephemeral, "the preview shows everyone's skills: only the moderator who asked sees it"
     return command, message
 
 
@@ -68,26 +68,40 @@ def kickoffs(fake, channel) -> list:
 
 
 async def test_a_round_creates_private_channels_with_a_kickoff(fake, bot, db):
-    guild, general, _, mod_role, owner, people = await program(fake, bot)
+    guild, general, mods_channel, mod_role, owner, people = await program(fake, bot)
     _, message = await preview(fake, guild, owner, general)
-    assert "Appariement n°" in message.text and "5 binôme(s)" in message.text
+    assert "Appariement n°" in message.text and "5 binômes" in message.text
+    assert not [m for m in fake.messages(general.id) if "Appariement n°" in m.text], "nothing public in #general"
     confirm = component_id(message, ":confirm:0")
 
-    # A member who is not a moderator cannot confirm.
-    refused = await fake.click(message, confirm, people[0].id)
+    # A member who is not a moderator cannot confirm (they cannot even see the preview: a forged click).
+    refused = await forged_click(fake, message, confirm, people[0].id)
     assert "Seuls les modérateurs" in (await refused.response()).content
     assert pair_channels(fake, guild) == []
 
-    # Two clicks on Confirm in a row (a double click, or two moderators): the pairs are made once.
-    clicks = [await fake.click(message, confirm, owner.id), await fake.click(message, confirm, owner.id)]
+    # Two clicks on Confirm (a double click, and another moderator replaying the button): made once.
+    other_moderator = fake.add_member(guild.id, name="other-mod", roles=[mod_role.id], locale="en-US")
+    await fake.wait_for(lambda: fake.member(guild.id, other_moderator.id) is not None, description="the moderator")
+    clicks = [
+        await fake.click(message, confirm, owner.id),
+        await forged_click(fake, message, confirm, other_moderator.id),
+    ]
     # (The owner's Discord is in English: the answers to their clicks are too.)
-    await fake.wait_for(lambda: "5/5 pair(s) created" in current_text(fake, message), description="the summary")
+    await fake.wait_for(lambda: "5/5 pairs created" in current_text(fake, message), description="the summary")
     await fake.wait_for(
         lambda: ["already" in answer_text(c) for c in clicks].count(True) == 1,
         description="one of the two clicks is told the round was already confirmed",
     )
     channels = pair_channels(fake, guild)
     assert len(channels) == 5
+    # The other moderators learn the outcome in the moderators' channel.
+    await fake.wait_for(
+        lambda: any(
+            "a confirmé l'appariement n°" in m.text and "5 binômes créés sur 5" in m.text
+            for m in fake.messages(mods_channel.id)
+        ),
+        description="the round's outcome in the moderators' channel",
+    )
     category = fake.channel(channels[0].parent_id)
     assert category.name == "Binômes" and {c.parent_id for c in channels} == {category.id}
 
@@ -117,8 +131,8 @@ async def test_a_round_creates_private_channels_with_a_kickoff(fake, bot, db):
     channel = fake.channel(pair.channel_id)
     [kickoff] = kickoffs(fake, channel)
     met = component_id(kickoff, ":met")
-    noted = await fake.click(kickoff, met, pair.member_a_id)
-    assert "première rencontre est prévue" in (await noted.response()).content
+    opened = await fake.click(kickoff, met, pair.member_a_id)
+    assert (await opened.response()).type == 9, "it opens the first-meeting form (tests/e2e/test_meetings.py)"
 
 
 async def test_non_moderators_are_refused_server_side(fake, bot):
@@ -137,9 +151,19 @@ async def test_a_crash_mid_launch_is_resumed_without_duplicates(tmp_path):
     # Channel creation limited to 3 per 8 s: the category and two channels go through, then the bot
     # waits for the bucket and is killed there.
     async with FakeDiscord(
-        rate_limits=True, route_limits={"POST /guilds/{guild_id}/channels": (3, 8.0)}, default_route_limit=None
+        rate_limits=True,
+        route_limits={"POST /guilds/{guild_id}/channels": (3, 8.0)},
+        default_route_limit=None,
+        expect_valid_requests=True,
     ) as fake:
-        bot = BotProcess.for_fake(fake, await fresh_database_url("sqlite", tmp_path), tmp_path)
+        # A short lease: the killed run's launches are taken over 2 s after it died.
+        bot = BotProcess.for_fake(
+            fake,
+            await fresh_database_url("sqlite", tmp_path),
+            tmp_path,
+            BINOME_CLAIM_LEASE_SECONDS="2",
+            BINOME_TICK_SECONDS="0.2",
+        )
         await bot.migrate()
         try:
             guild, general, _, _, owner, _ = await program(fake, bot)
@@ -176,7 +200,7 @@ async def test_unpair_and_a_member_leaving_the_server(fake, bot, db, archive_mod
         await setup.response()
     _, message = await preview(fake, guild, owner, general)
     await fake.click(message, component_id(message, ":confirm:0"), owner.id)
-    await fake.wait_for(lambda: "2/2 pair(s) created" in current_text(fake, message), description="the summary")
+    await fake.wait_for(lambda: "2/2 pairs created" in current_text(fake, message), description="the summary")
     async with db.session() as session:
         first, second = (await session.scalars(select(Pair).order_by(Pair.id))).all()
 
@@ -185,8 +209,9 @@ async def test_unpair_and_a_member_leaving_the_server(fake, bot, db, archive_mod
         guild.id, owner.id, "mentoring-admin", subcommand="unpair", options={"member": first.member_a_id}, locale="fr"
     )
     assert "Terminer le binôme" in (await unpair.response()).content
-    # Someone else's Confirm button: a polite refusal, nothing ends.
-    intruder = await fake.click(unpair, component_id(unpair, ":confirm"), second.member_a_id)
+    assert (await unpair.response()).ephemeral, "a moderator's screen"
+    # Someone else's Confirm button (forged: they cannot see it): a polite refusal, nothing ends.
+    intruder = await forged_click(fake, unpair, component_id(unpair, ":confirm"), second.member_a_id)
     assert "appartient à quelqu'un d'autre" in (await intruder.response()).content
     done = await fake.click(unpair, component_id(unpair, ":confirm"), owner.id)
     assert "ended" in (await done.wait_for_edit()).text
@@ -216,7 +241,7 @@ async def test_a_pair_channel_deleted_by_hand_is_recreated(fake, bot, db):
     guild, general, mods_channel, _, owner, _ = await program(fake, bot, members=2)
     _, message = await preview(fake, guild, owner, general)
     await fake.click(message, component_id(message, ":confirm:0"), owner.id)
-    await fake.wait_for(lambda: "1/1 pair(s) created" in current_text(fake, message), description="the summary")
+    await fake.wait_for(lambda: "1/1 pair created" in current_text(fake, message), description="the summary")
     [channel] = pair_channels(fake, guild)
     fake.delete_channel(channel.id)
     await fake.wait_for(

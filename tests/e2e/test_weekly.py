@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.db.models import Pair, WeeklyRun
+from bot.i18n.dates import day_and_month
 from fake_discord import FakeDiscord
 from tests.e2e.bot_process import BotProcess
 from tests.e2e.helpers import component_id, eventually, seed_profiles
@@ -30,7 +31,7 @@ async def start_program(fake: FakeDiscord, bot: BotProcess, database_url: str, m
     message = await command.final_message()
     await fake.click(message, component_id(message, ":confirm:0"), owner.id)
     await fake.wait_for(
-        lambda: f"{members // 2}/{members // 2} pair(s) created" in fake.message(message.id).text,
+        lambda: f"{members // 2}/{members // 2} pair" in fake.message(message.id).text,  # "1/1 pair", "3/3 pairs"
         description="pairs created",
     )
     return guild, owner
@@ -42,8 +43,10 @@ async def all_pairs(db) -> list[Pair]:
 
 
 def weekly_messages(fake: FakeDiscord, pair: Pair, week: str | None = None) -> list:
+    """The pair's weekly messages (of the week starting on the ISO date `week`), in French."""
     messages = [m for m in fake.messages(pair.channel_id) if any(":skip" in c for c in m.custom_ids())]
-    return [m for m in messages if week is None or f"Semaine du {week}" in m.content]
+    heading = f"Semaine du {day_and_month(date.fromisoformat(week), 'fr')}" if week else ""
+    return [m for m in messages if heading in m.content]
 
 
 def names_mentor(message, mentor: int, learner: int) -> bool:

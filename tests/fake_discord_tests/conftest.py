@@ -62,15 +62,17 @@ class ProfileModal(discord.ui.Modal, title="Profile"):
 
 
 class ProbeBot(commands.Bot):
-    def __init__(self, *, members: bool = True) -> None:
+    def __init__(self, *, members: bool = True, voice: bool = True) -> None:
         intents = discord.Intents.default()
         intents.members = members
+        intents.voice_states = voice
         super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.1)
         self.errors: list[BaseException] = []
         self.ready_event = asyncio.Event()
         self.sleep_before_answer = 0.0
         self.member_events: list[tuple[str, int]] = []
         self.channel_events: list[tuple[str, int]] = []
+        self.voice_events: list[tuple[int, int | None, int | None]] = []  # (user, before, after channel)
         group = app_commands.Group(
             name=app_commands.locale_str("mentoring"), description=app_commands.locale_str("Mentoring program")
         )
@@ -146,6 +148,12 @@ class ProbeBot(commands.Bot):
     async def on_member_remove(self, member: discord.Member) -> None:
         self.member_events.append(("remove", member.id))
 
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        ids = (before.channel.id if before.channel else None, after.channel.id if after.channel else None)
+        self.voice_events.append((member.id, *ids))
+
     async def on_guild_channel_create(self, channel: discord.abc.GuildChannel) -> None:
         self.channel_events.append(("create", channel.id))
 
@@ -182,6 +190,7 @@ async def run_bot(fake: FakeDiscord, bot: commands.Bot, token: str | None = None
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord(interaction_deadline=3.0) as server:
+        server.rules.validate_responses = True  # the fake's own answers must match Discord's spec
         yield server
 
 

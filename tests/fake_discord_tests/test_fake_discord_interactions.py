@@ -21,7 +21,7 @@ async def _synced(fake: FakeDiscord, bot: ProbeBot) -> None:
 async def test_tree_sync_records_localizations(fake: FakeDiscord, bot: ProbeBot) -> None:
     await _synced(fake, bot)
     command = fake.command("mentoring")
-    assert command["id"].isdigit() and fake.command("admin-ping")["default_member_permissions"] == 32
+    assert command["id"].isdigit() and fake.command("admin-ping")["default_member_permissions"] == "32"
     assert command["name_localizations"] == {"fr": "mentorat"}
     assert command["description_localizations"] == {"fr": "Programme de mentorat"}
     join = next(o for o in command["options"] if o["name"] == "join")

@@ -3,10 +3,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Charter, MatchRound, MemberProfile, Pair, PairFeedback, PairSession, PairWeek
+from bot.db.models import (
+    Charter,
+    FirstMeeting,
+    MatchRound,
+    MemberProfile,
+    Pair,
+    PairFeedback,
+    PairSession,
+    PairSlot,
+    PairWeek,
+)
 
 # Launch states, in order; then the pair runs until it ends.
 PENDING = "pending"
@@ -76,29 +86,6 @@ async def bump_priority(session: AsyncSession, guild_id: int, user_ids: Iterable
         )
 
 
-async def forget_member(session: AsyncSession, guild_id: int, user_id: int) -> None:
-    """The member left the program: keep their pairs, weeks and sessions as anonymous statistics only,
-    and delete what they wrote (their charter objectives, their feedback)."""
-    for column in (Pair.member_a_id, Pair.member_b_id):
-        pair_ids = select(Pair.id).where(Pair.guild_id == guild_id, column == user_id)
-        objectives = Charter.objectives_a if column is Pair.member_a_id else Charter.objectives_b
-        await session.execute(update(Charter).where(Charter.pair_id.in_(pair_ids)).values({objectives.key: ""}))
-        await session.execute(
-            update(Pair).where(Pair.guild_id == guild_id, column == user_id).values({column.key: None})
-        )
-    await session.execute(
-        delete(PairFeedback).where(PairFeedback.guild_id == guild_id, PairFeedback.user_id == user_id)
-    )
-    for model, columns in (
-        (PairWeek, (PairWeek.mentor_id, PairWeek.learner_id, PairWeek.swap_proposed_by)),
-        (PairSession, (PairSession.led_by, PairSession.logged_by)),
-    ):
-        for column in columns:
-            await session.execute(
-                update(model).where(model.guild_id == guild_id, column == user_id).values({column.key: None})
-            )
-
-
 def _iso(moment: datetime | date | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
@@ -118,6 +105,8 @@ async def export_member_pairs(session: AsyncSession, guild_id: int, user_id: int
             await session.scalars(select(PairSession).where(PairSession.pair_id == pair.id).order_by(PairSession.id))
         ).all()
         charter = await session.get(Charter, pair.id)
+        first_meeting = await session.get(FirstMeeting, pair.id)
+        slots = (await session.scalars(select(PairSlot).where(PairSlot.pair_id == pair.id).order_by(PairSlot.id))).all()
         feedback = (
             await session.scalars(
                 select(PairFeedback).where(PairFeedback.pair_id == pair.id, PairFeedback.user_id == user_id)
@@ -165,6 +154,26 @@ async def export_member_pairs(session: AsyncSession, guild_id: int, user_id: int
                     "you_signed_at": _iso(charter.signed_a_at if is_a else charter.signed_b_at),
                 },
                 "your_rating": None if feedback is None else {"rating": feedback.rating, "comment": feedback.comment},
+                "weekly_slots": [
+                    {
+                        "status": s.status,
+                        "proposed_by_you": s.proposed_by == user_id,
+                        "weekday": s.weekday,
+                        "time": s.start_time,
+                        "minutes": s.minutes,
+                        "timezone": s.timezone,
+                        "proposed_at": _iso(s.proposed_at),
+                    }
+                    for s in slots
+                ],
+                "first_meeting": None
+                if first_meeting is None
+                else {
+                    "starts_at": _iso(first_meeting.starts_at),
+                    "mode": first_meeting.mode,
+                    "place": first_meeting.place,
+                    "planned_by_you": first_meeting.planned_by == user_id,
+                },
             }
         )
     return exported

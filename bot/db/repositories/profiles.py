@@ -29,6 +29,7 @@ def draft_of(profile: MemberProfile) -> ProfileDraft:
         availability=profile.availability,
         bio=profile.bio,
         objectives=profile.objectives,
+        organization=profile.organization or "",
     )
 
 
@@ -48,6 +49,7 @@ async def save_profile(
     profile.availability = draft.availability
     profile.bio = draft.bio
     profile.objectives = draft.objectives
+    profile.organization = draft.organization or None
     profile.updated_at = now
     _replace_skills(profile, draft, skills, is_new=created)
     if created:
@@ -58,7 +60,7 @@ async def save_profile(
 
 def _replace_skills(profile: MemberProfile, draft: ProfileDraft, skills: list[Skill], is_new: bool) -> None:
     # Edit the collection in place: removing and re-adding the same (skill, direction) row in one
-    # flush would collide on the primary key.
+    # flush would collide on the primary key. Skills removed from the catalogue since go now.
     by_key = {skill.key: skill for skill in skills}
     wanted = {(key, "teach") for key in draft.teaches} | {(key, "learn") for key in draft.learns}
     current = [] if is_new else list(profile.skills)
@@ -98,12 +100,17 @@ def export_profile(profile: MemberProfile) -> dict:
         "skills_to_teach": profile.skill_keys("teach"),
         "skills_to_learn": profile.skill_keys("learn"),
         "languages": list(profile.languages),
+        "discord_locale": profile.discord_locale,
         "timezone": profile.timezone,
         "city": profile.city,
         "in_person_first_meeting": profile.in_person_ok,
         "availability": profile.availability,
         "bio": profile.bio,
         "objectives": profile.objectives,
+        "organization": profile.organization,
+        "skills_removed_from_the_catalogue": sorted(
+            set(profile.removed_skill_keys("teach")) | set(profile.removed_skill_keys("learn"))
+        ),
         "queue_priority": profile.queue_priority,
         "joined_at": profile.joined_at.isoformat(),
         "updated_at": profile.updated_at.isoformat(),
