@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import tempfile
@@ -87,7 +88,7 @@ async def main(members: int, interval: float) -> None:
             bot = BotProcess.for_fake(fake, database_url, workdir)
             await bot.migrate()
             await seed(database_url, guild.id, users)
-            print(f"seeded {members:,} members in {time.perf_counter() - started:.1f} s")
+            print(f"seeded {members:,} members in {time.perf_counter() - started:.1f} s; load {os.getloadavg()[0]:.2f}")
             await bot.start(timeout=180)
             rng = random.Random(1)
             try:
@@ -116,6 +117,7 @@ async def main(members: int, interval: float) -> None:
             finally:
                 await bot.stop()
     footer = message.embeds[0].get("footer", {}).get("text", "") if message.embeds else "no embed"
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"round of {members:,} members previewed in {round_seconds:.1f} s ({footer})")
     print(f"probes sent during the round: {len(probes)}, answered: {len(answered)}")
     if answered:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import Clock
-from bot.db.engine import Database
+from bot.db.engine import Database, RawJSON
 from bot.db.models import MatchRound, MemberProfile, MemberSkill, Pair, Skill
 from bot.db.repositories import community, guilds
 from bot.db.repositories import pairs as repo
@@ -20,17 +20,10 @@ from bot.db.repositories.pairs import PENDING
 from bot.db.repositories.profiles import ACTIVE, get_profile
 from bot.domain.catalogue import normalized
 from bot.domain.languages import pair_language
-from bot.domain.matching import (
-    Candidate,
-    MatchOptions,
-    PairCheck,
-    PairIssue,
-    check_pair,
-    utc_offset_minutes,
-)
+from bot.domain.matching import Candidate, PairCheck, PairIssue, check_pair
 from bot.i18n import FALLBACK, SUPPORTED, supported_locale
 from bot.services.announcements import Announcements, close_for_round
-from bot.services.round_job import proposal_pair, propose
+from bot.services.round_job import RoundConstraints, RoundRows, candidate, offset, proposal_pair, propose_round
 from bot.services.worker import CpuWorker, InlineWorker
 
 PREVIEW, CONFIRMED, CANCELLED = "preview", "confirmed", "cancelled"
@@ -58,45 +51,15 @@ class ManualCheck:
         return self.check.issues if self.check else ()
 
 
-@dataclass(frozen=True, slots=True)
-class RoundConstraints:
-    """Who must not be paired (issue 11): members' private "avoid" lists, moderators' exclusions,
-    and organizations kept apart. Filled by :meth:`MatchingRounds.constraints`."""
-
-    avoid: dict[int, frozenset[int]] = field(default_factory=dict)
-    excluded_pairs: frozenset[frozenset[int]] = frozenset()
-    organizations: dict[int, str] = field(default_factory=dict)
-    separate_organizations: bool = False
-    sitting_out: frozenset[int] = frozenset()  # "sit this round out" on the announcement of the round
-
-    def applied(self, candidates: list[Candidate]) -> dict:
-        """What the preview says was applied (counts only: an "avoid" stays private)."""
-        present = {c.user_id for c in candidates}
-        return {
-            "avoid": sum(len(avoided & present) for user, avoided in self.avoid.items() if user in present),
-            "exclusions": sum(1 for pair in self.excluded_pairs if pair <= present),
-            "organizations": self.separate_organizations,
-            "with_organization": sum(1 for user in self.organizations if user in present),
-            "sitting_out": len(self.sitting_out),
-        }
-
-
-def _offset(tz_name: str, now: datetime, known: dict[str, int | None]) -> int | None:
-    if tz_name not in known:
-        try:
-            known[tz_name] = utc_offset_minutes(tz_name, now)
-        except (ZoneInfoNotFoundError, ValueError):
-            known[tz_name] = None
-    return known[tz_name]
-
-
-def _candidate(profile: MemberProfile, past: set[int], now, constraints: RoundConstraints | None = None) -> Candidate:
-    return _make_candidate(
+def _candidate(
+    profile: MemberProfile, past: set[int], now: datetime, constraints: RoundConstraints | None = None
+) -> Candidate:
+    return candidate(
         profile.user_id,
         profile.skill_keys("teach"),
         profile.skill_keys("learn"),
         profile.languages,
-        _offset(profile.timezone, now, {}),
+        offset(profile.timezone, now, {}),
         profile.city,
         profile.in_person_ok,
         profile.queue_priority,
@@ -105,22 +68,8 @@ def _candidate(profile: MemberProfile, past: set[int], now, constraints: RoundCo
     )
 
 
-def _make_candidate(
-    user_id, teaches, learns, languages, offset, city, in_person_ok, priority, past, constraints
-) -> Candidate:
-    return Candidate(
-        user_id=user_id,
-        teaches=frozenset(teaches),
-        learns=frozenset(learns),
-        languages=frozenset(languages),
-        utc_offset_minutes=offset,
-        city=city,
-        in_person_ok=in_person_ok,
-        priority=priority,
-        past_partners=frozenset(past),
-        organization=constraints.organizations.get(user_id),
-        avoid=constraints.avoid.get(user_id, frozenset()),
-    )
+_PARTITION = 2000
+"""Rows read per step: the event loop turns to other interactions between steps."""
 
 
 class MatchingRounds:
@@ -144,56 +93,55 @@ class MatchingRounds:
             sitting_out=frozenset(await community.sitting_out(session, guild_id)),
         )
 
-    async def _candidates(
-        self, session: AsyncSession, guild_id: int, present: set[int], now: datetime
-    ) -> tuple[list[Candidate], RoundConstraints]:
-        """The available members as engine candidates, read as plain rows (no ORM objects: a
-        20,000-member round must not spend seconds of the event loop building them)."""
-        busy = await repo.members_in_open_pairs(session, guild_id)
-        constraints = await self.constraints(session, guild_id)
-        busy |= constraints.sitting_out
+    async def _rows(
+        self, session: AsyncSession, guild_id: int, present: set[int], constraints: RoundConstraints
+    ) -> RoundRows:
+        """The available members as plain rows, read a partition at a time: a 20,000-member round
+        reads 100,000 rows, which must not hold the event loop for seconds. The engine's candidates
+        are built from them in the worker (see ``round_job``)."""
+        busy = await repo.members_in_open_pairs(session, guild_id) | constraints.sitting_out
         active = (MemberProfile.guild_id == guild_id, MemberProfile.status == ACTIVE)
-        profiles = {
-            row.id: row
-            for row in await session.execute(
-                select(
-                    MemberProfile.id,
-                    MemberProfile.user_id,
-                    MemberProfile.languages,
-                    MemberProfile.timezone,
-                    MemberProfile.city,
-                    MemberProfile.in_person_ok,
-                    MemberProfile.queue_priority,
-                ).where(*active)
-            )
-            if row.user_id in present and row.user_id not in busy
-        }
-        skills: dict[tuple[int, str], list[str]] = {}
-        rows = await session.execute(
-            select(MemberSkill.profile_id, MemberSkill.direction, Skill.key)
-            .join(Skill, Skill.id == MemberSkill.skill_id)
-            .join(MemberProfile, MemberProfile.id == MemberSkill.profile_id)
-            .where(*active, Skill.removed_at.is_(None))
+        rows = RoundRows()
+        index: dict[int, int] = {}
+        profiles = await session.stream(
+            select(
+                MemberProfile.id,
+                MemberProfile.user_id,
+                MemberProfile.languages,
+                MemberProfile.timezone,
+                MemberProfile.city,
+                MemberProfile.in_person_ok,
+                MemberProfile.queue_priority,
+            ).where(*active)
         )
-        for profile_id, direction, key in rows:
-            skills.setdefault((profile_id, direction), []).append(key)
+        async for part in profiles.partitions(_PARTITION):
+            for pid, user_id, languages, timezone, city, in_person_ok, priority in part:
+                if user_id in present and user_id not in busy:
+                    index[pid] = len(rows.profiles)
+                    rows.profiles.append((user_id, languages, timezone, city, in_person_ok, priority))
+        keys = dict(
+            (
+                await session.execute(
+                    select(Skill.id, Skill.key).where(Skill.guild_id == guild_id, Skill.removed_at.is_(None))
+                )
+            ).all()
+        )
+        skills = await session.stream(
+            select(MemberSkill.profile_id, MemberSkill.direction, MemberSkill.skill_id)
+            .join(MemberProfile, MemberProfile.id == MemberSkill.profile_id)
+            .where(*active)
+        )
+        async for part in skills.partitions(_PARTITION):
+            for pid, direction, skill_id in part:
+                member = index.get(pid)
+                key = keys.get(skill_id)
+                if member is not None and key is not None:
+                    rows.skill_member.append(member)
+                    rows.skill_learns.append(direction == "learn")
+                    rows.skill_key.append(key)
         past = await repo.past_partners(session, guild_id)
-        offsets: dict[str, int | None] = {}
-        return [
-            _make_candidate(
-                p.user_id,
-                skills.get((pid, "teach"), ()),
-                skills.get((pid, "learn"), ()),
-                p.languages,
-                _offset(p.timezone, now, offsets),
-                p.city,
-                p.in_person_ok,
-                p.queue_priority,
-                past.get(p.user_id, set()),
-                constraints,
-            )
-            for pid, p in profiles.items()
-        ], constraints
+        rows.past = [(a, b) for a, others in past.items() for b in others if a < b]
+        return rows
 
     async def _available(self, session: AsyncSession, guild_id: int, present: set[int]) -> dict[int, MemberProfile]:
         """Active profiles of members still in the server, in no open pair, not sitting this round out."""
@@ -209,33 +157,31 @@ class MatchingRounds:
         """Propose a round. The matching runs in the worker, with no database session open."""
         now = self._clock.now()
         async with self._db.session() as session:
-            candidates, constraints = await self._candidates(session, guild_id, present, now)
-        seed = random.SystemRandom().randrange(2**31) if seed is None else seed
-        options = MatchOptions(
-            excluded_pairs=constraints.excluded_pairs,
-            separate_organizations=constraints.separate_organizations,
-        )
-        proposal = await self._worker.run(propose, candidates, seed, options)
-        proposal["applied"] = constraints.applied(candidates)
-        async with self._db.session() as session:
+            constraints = await self.constraints(session, guild_id)
+            rows = await self._rows(session, guild_id, present, constraints)
             announced = await Announcements.counts(session, guild_id)
-            if announced is not None:
-                proposal["announcement"] = {
-                    "id": announced.announcement_id,
-                    "date": announced.round_date.isoformat(),
-                    "available": announced.available,
-                    "sitting_out": announced.sitting_out,
-                }
+        announcement = None
+        if announced is not None:
+            announcement = {
+                "id": announced.announcement_id,
+                "date": announced.round_date.isoformat(),
+                "available": announced.available,
+                "sitting_out": announced.sitting_out,
+            }
+        seed = random.SystemRandom().randrange(2**31) if seed is None else seed
+        proposal, serialized = await self._worker.run(propose_round, rows, constraints, now, seed, announcement)
+        async with self._db.session() as session:
             round_ = MatchRound(
                 guild_id=guild_id,
                 status=PREVIEW,
                 seed=seed,
-                proposal=proposal,
+                proposal=RawJSON(serialized),
                 created_by=moderator_id,
                 created_at=now,
             )
             session.add(round_)
             await session.flush()
+            set_committed_value(round_, "proposal", proposal)
             return round_
 
     async def get(self, round_id: int) -> MatchRound | None:

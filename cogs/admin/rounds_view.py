@@ -70,36 +70,70 @@ def applied_lines(proposal: dict, locale: str) -> list[str]:
     return lines
 
 
-def preview_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str) -> list[str]:
-    labels = {skill.key: skill.name(locale) for skill in catalogue}
-    lines = applied_lines(round_.proposal, locale)
-    for number, pair in enumerate(round_.proposal["pairs"], start=1):
-        a, b = f"<@{pair['a']}>", f"<@{pair['b']}>"
+def _blocked_kinds(proposal: dict) -> list[str]:
+    blocked = proposal.get("blocked", {})
+    return [kind for kind in ("exclusions", "organizations") if blocked.get(kind)]
+
+
+def line_count(proposal: dict) -> int:
+    """How many lines the preview has, without writing them (a round can propose 10,000 pairs)."""
+    pairs, unmatched = len(proposal["pairs"]), len(proposal["unmatched"])
+    count = pairs + (1 + unmatched if unmatched else 0)
+    body = count + len(_blocked_kinds(proposal)) if count else 1
+    return len(applied_lines(proposal, "en")) + body  # as many lines in every language
+
+
+def _lines(proposal: dict, shown: range, labels: dict[str, str], locale: str) -> list[str]:
+    """Lines ``shown`` of the preview: what the round took into account (``applied_lines``), then
+    the others (``_line``)."""
+    head = applied_lines(proposal, locale)
+    return [head[index] if index < len(head) else _line(proposal, index - len(head), labels, locale) for index in shown]
+
+
+def _line(proposal: dict, index: int, labels: dict[str, str], locale: str) -> str:
+    """Line ``index`` after the applied lines: the pairs, then who stays unmatched and why, then
+    what exclusions and organizations ruled out (none shown as names: an "avoid" is private)."""
+    pairs, unmatched = proposal["pairs"], proposal["unmatched"]
+    if not pairs and not unmatched:
+        return t("admin.match.nobody", locale)
+    if index < len(pairs):
+        pair = pairs[index]
         city = " · " + t("admin.match.same_city", locale) if pair["same_city"] else ""
-        lines.append(
-            t(
-                "admin.match.pair_line",
-                locale,
-                number=number,
-                a=a,
-                b=b,
-                city=city,
-                a_to_b=_names(pair["a_teaches_b"], labels),
-                b_to_a=_names(pair["b_teaches_a"], labels),
-            )
+        return t(
+            "admin.match.pair_line",
+            locale,
+            number=index + 1,
+            a=f"<@{pair['a']}>",
+            b=f"<@{pair['b']}>",
+            city=city,
+            a_to_b=_names(pair["a_teaches_b"], labels),
+            b_to_a=_names(pair["b_teaches_a"], labels),
         )
-    if round_.proposal["unmatched"]:
-        lines.append(t("admin.match.unmatched_header", locale))
-        for entry in round_.proposal["unmatched"]:
-            lines.append(unmatched_line(entry, labels, locale))
-    if not round_.proposal["pairs"] and not round_.proposal["unmatched"]:
-        return [*lines, t("admin.match.nobody", locale)]
-    # Pairs that exclusions or organizations ruled out (none shown as names: an "avoid" is private).
-    blocked = round_.proposal.get("blocked", {})
-    for kind in ("exclusions", "organizations"):
-        if blocked.get(kind):
-            lines.append(t(f"admin.match.blocked_{kind}", locale, count=blocked[kind]))
-    return lines
+    index -= len(pairs)
+    if unmatched:
+        if index == 0:
+            return t("admin.match.unmatched_header", locale)
+        if index <= len(unmatched):
+            return unmatched_line(unmatched[index - 1], labels, locale)
+        index -= 1 + len(unmatched)
+    kind = _blocked_kinds(proposal)[index]
+    return t(f"admin.match.blocked_{kind}", locale, count=proposal["blocked"][kind])
+
+
+def page_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str, page: int) -> tuple[list[str], int, int]:
+    """(the lines of ``page``, the number of pages, the page shown): only that page is written."""
+    labels = {skill.key: skill.name(locale) for skill in catalogue}
+    total = line_count(round_.proposal)
+    pages = max(1, -(-total // LINES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = range(page * LINES_PER_PAGE, min(total, (page + 1) * LINES_PER_PAGE))
+    return _lines(round_.proposal, shown, labels, locale), pages, page
+
+
+def preview_lines(round_: MatchRound, catalogue: list[SkillSpec], locale: str) -> list[str]:
+    """Every line of the preview (tests and small rounds; the message shows one page at a time)."""
+    labels = {skill.key: skill.name(locale) for skill in catalogue}
+    return _lines(round_.proposal, range(line_count(round_.proposal)), labels, locale)
 
 
 def unmatched_line(entry: dict, labels: dict[str, str], locale: str) -> str:
@@ -118,11 +152,16 @@ def page_count(lines: list[str]) -> int:
 
 
 def preview_embed(round_: MatchRound, lines: list[str], page: int, locale: str) -> discord.Embed:
+    """The embed of ``page``, from every line of the preview."""
     pages = page_count(lines)
     page = min(max(page, 0), pages - 1)
+    return page_embed(round_, lines[page * LINES_PER_PAGE : (page + 1) * LINES_PER_PAGE], page, pages, locale)
+
+
+def page_embed(round_: MatchRound, lines: list[str], page: int, pages: int, locale: str) -> discord.Embed:
     embed = discord.Embed(
         title=t("admin.match.title", locale, round=round_.id),
-        description="\n".join(lines[page * LINES_PER_PAGE : (page + 1) * LINES_PER_PAGE]),
+        description="\n".join(lines),
         colour=discord.Colour.blurple(),
     )
     embed.set_footer(
@@ -154,13 +193,12 @@ def preview_view(round_: MatchRound, pages: int, page: int, locale: str) -> disc
 
 
 async def render_preview(interaction: discord.Interaction, round_: MatchRound, page: int) -> dict:
-    """The message (embed + buttons) showing `page` of the round's proposal."""
+    """The message (embed + buttons) showing `page` of the round's proposal (only that page's lines
+    are written: a click stays cheap however large the round)."""
     locale = locale_of(interaction)
     catalogue = await binome(interaction).membership.catalogue(round_.guild_id)
-    lines = preview_lines(round_, catalogue, locale)
-    pages = page_count(lines)
-    page = min(max(page, 0), pages - 1)
-    return {"embed": preview_embed(round_, lines, page, locale), "view": preview_view(round_, pages, page, locale)}
+    lines, pages, page = page_lines(round_, catalogue, locale, page)
+    return {"embed": page_embed(round_, lines, page, pages, locale), "view": preview_view(round_, pages, page, locale)}
 
 
 def progress_text(done: int, total: int, remaining_seconds: float, locale: str) -> str:

@@ -2,7 +2,16 @@ from datetime import UTC, datetime
 
 from bot.db.models import MatchRound
 from bot.domain.skills import SkillSpec
-from cogs.admin.rounds_view import LINES_PER_PAGE, page_count, preview_embed, preview_lines, preview_view
+from cogs.admin.rounds_view import (
+    LINES_PER_PAGE,
+    line_count,
+    page_count,
+    page_embed,
+    page_lines,
+    preview_embed,
+    preview_lines,
+    preview_view,
+)
 
 CATALOGUE = [
     SkillSpec("seo", "web", "SEO", "Référencement (SEO)"),
@@ -82,3 +91,24 @@ def test_the_preview_says_which_skills_would_help_and_what_exclusions_ruled_out(
     ]
     french = preview_lines(round_, CATALOGUE, "fr")
     assert "Référencement (SEO)" in french[3] and french[-1].startswith("🏢 3 binômes possibles")
+
+
+def test_a_page_writes_only_its_own_lines_and_matches_the_whole_preview():
+    round_ = round_with(40, [(999, "odd_one_out"), (998, "no_common_language")])
+    round_.proposal["blocked"] = {"exclusions": 2}
+    every = preview_lines(round_, CATALOGUE, "en")
+    assert line_count(round_.proposal) == len(every) == 40 + 1 + 2 + 1
+    pages = page_count(every)
+    for page in range(pages):
+        lines, total, shown = page_lines(round_, CATALOGUE, "en", page)
+        assert (total, shown) == (pages, page)
+        assert lines == every[page * LINES_PER_PAGE : (page + 1) * LINES_PER_PAGE]
+        assert (
+            page_embed(round_, lines, page, total, "en").description
+            == preview_embed(round_, every, page, "en").description
+        )
+    assert page_lines(round_, CATALOGUE, "en", 99)[2] == pages - 1  # a stale page number shows the last page
+    empty = round_with(0, [])
+    nobody = ["Nobody is available for matching (everyone is paired, paused, or has not joined)."]
+    assert page_lines(empty, CATALOGUE, "en", 0) == (nobody, 1, 0)
+    assert preview_lines(empty, CATALOGUE, "en") == nobody

@@ -126,3 +126,16 @@ async def test_a_round_when_everyone_is_paused_or_alone(database, clock):
         await membership.set_status(GUILD, user_id, "paused")
     empty = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=0)
     assert empty.proposal["pairs"] == [] and empty.proposal["unmatched"] == []
+
+
+async def test_rows_read_a_partition_at_a_time_make_the_same_round(database, clock, monkeypatch):
+    from bot.services import rounds as rounds_module
+
+    drafts = {f"w{k}": WEB for k in range(5)} | {f"b{k}": BUSINESS for k in range(4)}
+    ids = await onboard(database, clock, **drafts)
+    rounds = MatchingRounds(database, clock)
+    whole = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=2)
+    monkeypatch.setattr(rounds_module, "_PARTITION", 2)  # many partitions of profiles and of skill rows
+    parted = await rounds.preview(GUILD, MOD, present=set(ids.values()), seed=2)
+    assert parted.proposal == whole.proposal
+    assert len(whole.proposal["pairs"]) == 4 and len(whole.proposal["unmatched"]) == 1

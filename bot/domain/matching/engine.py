@@ -1,23 +1,27 @@
-"""A matching round: eligibility → sparse candidate graph → exact solve → duality check → result.
+"""A matching round: eligibility → prices for the whole graph → exact solve of a small graph → result.
 
 1. **Eligibility.** A pair (a, b) is eligible when a teaches something b learns, b teaches
    something a learns, they share a language, they are not past partners (unless the re-match is
    explicitly allowed), neither asked to avoid the other, moderators did not exclude the two, and —
-   when organizations are kept apart — they do not belong to the same organization.
-2. **Candidate graph.** ``graph.Population`` evaluates every pair block by block with numpy (skills
-   as bitsets) and keeps each member's ``reserve`` best candidates *by the pair's own merit* (the
-   weight of ``scoring``; the queue priority is a property of a member, not of a pair, and stays out
-   of the ranking, so reserves do not all fill with the same few priority members). Memory is linear
-   in members × reserve. Small rounds (at most ``full_graph_max_edges`` pairs) take every pair.
-3. **Solver.** Exact maximum-weight matching on that graph (``blossom``), maximising pair weights
-   plus a priority bonus per matched member.
-4. **Duality check.** The solver's vertex duals are checked against *every* eligible pair: a pair
-   whose reduced cost ``dual(a) + dual(b) − 2·objective(a, b)`` is negative could improve the
-   matching; up to ``refine_neighbours`` such pairs per member join the graph and it is solved again
-   (at most ``check_rounds`` times). When no such pair is left the matching is optimal on the full
-   eligible graph (LP duality) and ``MatchResult.optimal`` says so. In every case, any eligible pair of
-   two members still unmatched is then paired (best first), so nobody is left out who could have
-   been paired: "odd one out" means every eligible partner of theirs is in another pair.
+   when organizations are kept apart — they do not belong to the same organization. ``graph``
+   evaluates pairs block by block with numpy (skills as bitsets); the full graph is never stored.
+2. **Small rounds** (at most ``full_graph_max_edges`` pairs): the exact blossom (``blossom``) on
+   every eligible pair, maximising pair weights plus a priority bonus per matched member.
+3. **Large rounds.** What makes a pair part of the optimum is not its own merit but its merit
+   against what each member could get elsewhere: the LP dual. An ε-scaled auction (``auction``)
+   finds near-optimal prices for the *whole* eligible graph: it bids on a small candidate graph
+   (each member's best partners by merit — never by the partner's queue priority alone), then a
+   pass over every pair (``offers``) gives each member its best partner at current prices; those
+   the graph missed join it and bid again, until nobody has a better option outside (at most
+   ``check_rounds`` passes). Each pass also proves an upper bound on the optimum of the full
+   eligible graph (LP duality, see ``offers.Offers.bound``), so ``MatchResult.upper_bound`` is a
+   certificate: ``total_score / upper_bound`` is a proven lower bound on the round's quality.
+   Then the exact blossom solves the graph of each member's ``solver_candidates`` best partners at
+   those prices plus the auction's own pairs: a small graph that holds (nearly) the optimum.
+   Memory is linear in members (the blocks of a pass are a few MB each).
+4. **Nobody left out who could be paired.** Any eligible pair of two members still unmatched is
+   then paired (best first), so "odd one out" means every eligible partner of theirs is in another
+   pair.
 
 Determinism: members are numbered in an order derived from ``seed`` and their user ids only, so the
 result is the same for any input order, and ties between equally good solutions depend on the seed.
@@ -26,15 +30,17 @@ result is the same for any input order, and ties between equally good solutions 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 
-from bot.domain.matching.blossom import max_weight_matching_with_duals
+from bot.domain.matching import auction
+from bot.domain.matching.blossom import max_weight_matching
 from bot.domain.matching.explain import Suggestions, reason
-from bot.domain.matching.graph import EXCLUDED, PAST, EdgeSet, Population
+from bot.domain.matching.graph import EXCLUDED, PAST, Population
 from bot.domain.matching.model import (
     Candidate,
     MatchResult,
@@ -42,6 +48,7 @@ from bot.domain.matching.model import (
     Unmatched,
     UnmatchedReason,
 )
+from bot.domain.matching.offers import Pairs, Totals, best_offers, every_pair, first_candidates
 from bot.domain.matching.scoring import (
     WEIGHT_SCALE,
     are_past_partners,
@@ -58,27 +65,36 @@ class MatchOptions:
 
     full_graph_max_edges: int = 40_000
     """Up to this many member pairs, every eligible pair goes to the solver (exact optimum)."""
-    reserve: int = 4
-    """Above that: candidates per member in the first graph (see ``value_share``)."""
-    value_share: int = 80
-    """Candidates are ranked by ``merit(a, b) − value_share % × best merit b could have with
-    anyone``: the pair's own merit, discounted by how sought-after the partner is, so that members
-    everybody wants do not fill every reserve (0 ranks by merit alone). Never by queue priority."""
-    neighbours: int = 6
-    """Unused since the duality check replaced the estimated-value sparsification; kept so that
-    callers passing it keep working."""
-    value_rounds: int = 4
-    """Unused (see ``neighbours``)."""
-    refine_neighbours: int = 1
-    """Pairs per matched member failing the duality check that join the graph before solving again."""
-    free_neighbours: int = 16
-    """The same, per member the solve left unmatched."""
-    check_rounds: int = 1
-    """How many times at most the graph is grown and solved again after a failed duality check."""
+    reserve: int = 16
+    """Above that: each member's best partners by merit in the auction's first graph."""
+    check_rounds: int = 4
+    """Passes over every pair at most, each checking the auction's prices against every eligible
+    pair, growing its graph where a member has a better option outside, and proving a bound."""
+    auction_schedule: tuple[int, ...] = (1000, 100, 30)
+    """ε of the auction's phases, in milli-points: the last one bounds how far from the LP optimum
+    each member's share may be (the bound is within 2·ε per member of the fractional optimum)."""
+    margin: int = 500
+    """A pass adds to the auction's graph the pairs worth within this of what a member holds..."""
+    near_cap: int = 16
+    """...at most this many per member, the best first."""
+    solver_candidates: int = 2
+    """Partners per member, the best at the auction's prices, in the graph the blossom solves (the
+    auction's whole graph when it has at most ``solver_max_edges`` pairs)."""
+    solver_max_edges: int = 6_000
+    workers: int = 0
+    """Threads sharing each pass over the pairs (0: up to two, as many as there are processors)."""
     excluded_pairs: frozenset[frozenset[int]] = frozenset()
     """Pairs of user ids moderators excluded from being paired (``frozenset({a, b})``)."""
     separate_organizations: bool = False
     """Never pair two members of the same ``Candidate.organization``."""
+    value_share: int = 0
+    """Unused since the auction prices replaced the estimated partner value; kept so that callers
+    passing it keep working (as are ``neighbours``, ``value_rounds``, ``refine_neighbours`` and
+    ``free_neighbours``)."""
+    neighbours: int = 0
+    value_rounds: int = 0
+    refine_neighbours: int = 0
+    free_neighbours: int = 0
 
 
 def _seed_hash(seed: int, user_id: int) -> int:
@@ -116,12 +132,19 @@ def match(
         [hashes[c.user_id] >> 7 for c in order],
         _blocked_pairs(order, allowed, opts.excluded_pairs),
         opts.separate_organizations,
+        workers=opts.workers or min(2, os.cpu_count() or 1),
     )
 
-    full = n * (n - 1) // 2 <= opts.full_graph_max_edges
-    value = None if full else population.best_merits() * opts.value_share // 100
-    edges, totals = population.reserves(n if full else opts.reserve, value)
-    mate, optimal = _solve(population, edges, opts, exact=full)
+    certificate = None
+    if n * (n - 1) // 2 <= opts.full_graph_max_edges:
+        every, totals = every_pair(population)
+        mate = _blossom(n, every)
+        exact = True
+    else:
+        mate, bound, totals, prices = _large_round(population, opts)
+        certificate = {c.user_id: (int(prices[i]), int(prices[n + i])) for i, c in enumerate(order)}
+        exact = False
+    _pair_the_unmatched(population, mate)
 
     pairs = [_proposed(order[i], order[int(j)]) for i, j in enumerate(mate) if i < j]
     left_out = np.nonzero(mate < 0)[0]
@@ -137,13 +160,17 @@ def match(
             unmatched.append(Unmatched(order[i].user_id, why))
     pairs.sort(key=lambda p: p.a)
     unmatched.sort(key=lambda u: u.user_id)
+    total = sum(p.score for p in pairs)
+    upper = total if exact else max(total, bound)
     return MatchResult(
         pairs=pairs,
         unmatched=unmatched,
         eligible_pairs=totals.eligible_pairs,
         blocked_by_exclusions=totals.blocked_by_exclusions,
         blocked_by_organizations=totals.blocked_by_organizations,
-        optimal=optimal,
+        optimal=total >= upper,
+        upper_bound=upper,
+        certificate=certificate,
     )
 
 
@@ -173,42 +200,116 @@ def _blocked_pairs(
     return blocked
 
 
-def _objective(population: Population, edges: EdgeSet) -> np.ndarray:
-    return edges.merit + population.bonus[edges.i] + population.bonus[edges.j]
+def _blossom(n: int, pairs: Pairs) -> np.ndarray:
+    """The exact maximum-objective matching of the graph ``pairs`` (duplicates allowed)."""
+    lo, hi = np.minimum(pairs.i, pairs.j), np.maximum(pairs.i, pairs.j)
+    codes = lo * n + hi
+    order = np.argsort(codes, kind="stable")
+    codes = codes[order]
+    first = np.ones(len(codes), dtype=bool)
+    first[1:] = codes[1:] != codes[:-1]
+    codes, weights = codes[first], pairs.objective[order][first]
+    mate = max_weight_matching(n, list(zip((codes // n).tolist(), (codes % n).tolist(), weights.tolist(), strict=True)))
+    return np.array(mate, dtype=np.int64)
 
 
-def _blossom(population: Population, edges: EdgeSet) -> tuple[np.ndarray, np.ndarray]:
-    weights = _objective(population, edges)
-    mate, duals = max_weight_matching_with_duals(
-        population.n, list(zip(edges.i.tolist(), edges.j.tolist(), weights.tolist(), strict=True))
-    )
-    return np.array(mate, dtype=np.int64), np.array(duals, dtype=np.int64)
+def _large_round(population: Population, opts: MatchOptions) -> tuple[np.ndarray, int, Totals, np.ndarray]:
+    """Auction prices for the whole graph, checked pass by pass; then the blossom on the members'
+    best partners at those prices. Returns (mate, proven upper bound on the optimum, totals, the
+    prices that prove it)."""
+    state, graph, bound, totals, prices = _prices(population, opts)
+    whole = len(graph.cols) // 2 <= opts.solver_max_edges
+    mate = _blossom(population.n, _solver_graph(state, graph, population.n if whole else opts.solver_candidates))
+    return mate, bound, totals, prices
 
 
-def _solve(population: Population, edges: EdgeSet, opts: MatchOptions, *, exact: bool) -> tuple[np.ndarray, bool]:
-    """Solve, check duality against every eligible pair, grow the graph, solve again...; then pair
-    any two members left unmatched who could be paired. Returns (mate, proven optimal)."""
-    mate, duals = _blossom(population, edges)
-    if exact:
-        return mate, True
-    for check in range(opts.check_rounds + 1):
-        violating, free_pairs = population.violations(duals, mate < 0, opts.refine_neighbours, opts.free_neighbours)
-        # A pair already in the graph cannot improve its optimum (it only looks violating when
-        # both ends lie in one blossom, whose dual is not in the vertex duals).
-        violating = violating.take(~np.isin(violating.codes(population.n), edges.codes(population.n)))
-        if not len(violating):
-            return mate, True
-        if check == opts.check_rounds:
+def _prices(
+    population: Population, opts: MatchOptions
+) -> tuple[auction.AuctionState, auction.Candidates, int, Totals, np.ndarray]:
+    """The auction on a growing graph, checked against every pair pass by pass (module docstring)."""
+    n = population.n
+    first, totals = first_candidates(population, opts.reserve)
+    graph = auction.Candidates(n, first.i, first.j, first.objective)
+    state = auction.start(n)
+    schedule = opts.auction_schedule
+    eps = schedule[-1]
+    auction.phases(state, graph, schedule[:-1] or schedule)
+    bound: int | None = None
+    for _check in range(max(1, opts.check_rounds)):
+        worth = auction.held_value(state, graph)
+        offers = best_offers(population, state.prices, worth, opts.margin)
+        if bound is None or offers.bound < bound:
+            bound, prices = offers.bound, state.prices.copy()
+        late = np.nonzero(np.maximum(offers.value, -state.prices[n:]) > worth + eps)[0]
+        if not len(late):
             break
-        edges = edges.union(violating, population.n)
-        mate, duals = _blossom(population, edges)
-    # Still not proven optimal: at least leave no two unmatched members who could be paired.
-    weights = _objective(population, free_pairs)
-    for k in np.lexsort((free_pairs.j, free_pairs.i, -weights)):
-        i, j = int(free_pairs.i[k]), int(free_pairs.j[k])
+        more = _capped(Pairs.concat([offers.near, offers.best]), state.prices[:n], opts.near_cap)
+        graph = graph.add(more.i, more.j, more.objective)
+        # Many members with better options: prices will move far, ε-scaling from the start. Fewer:
+        # from a finer ε (a coarse one would stir up everyone around them).
+        share = len(late) / n
+        few = share <= 0.02
+        auction.settle(state, graph, late, schedule[-1:] if few else schedule[1:] if share <= 0.1 else schedule)
+        if few:  # the bound would hardly move: another pass is not worth its time
+            break
+    assert bound is not None
+    return state, graph, bound, totals, prices
+
+
+def _capped(pairs: Pairs, prices: np.ndarray, cap: int) -> Pairs:
+    """The pairs among each member's ``cap`` best by ``objective − price of the other`` (int32: a
+    pass's near pairs are many)."""
+    rows = np.concatenate([pairs.i, pairs.j], dtype=np.int32)
+    cols = np.concatenate([pairs.j, pairs.i], dtype=np.int32)
+    objective = np.concatenate([pairs.objective, pairs.objective], dtype=np.int32)
+    order = _by_row_best_first(rows, objective - prices[cols])
+    ranked = rows[order]
+    order = order[np.arange(len(ranked)) - np.searchsorted(ranked, ranked) < cap]
+    del ranked
+    return Pairs(rows[order], cols[order], objective[order])
+
+
+def _by_row_best_first(rows: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The order sorting entries by row, then by value, largest first (one sort of a 64-bit key)."""
+    low = int(value.min(initial=0))
+    span = int(value.max(initial=0)) - low + 1
+    key = rows.astype(np.int64)
+    key *= span
+    key += span - 1 + low
+    key -= value
+    return np.argsort(key, kind="stable")
+
+
+def _solver_graph(state: auction.AuctionState, graph: auction.Candidates, per_member: int) -> Pairs:
+    """Each member's ``per_member`` best partners at the auction's prices, and the auction's pairs."""
+    n = graph.n
+    rows = np.repeat(np.arange(n), np.diff(graph.start))
+    order = _by_row_best_first(rows, graph.values - state.prices[graph.cols])
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[order] = np.arange(len(rows)) - np.searchsorted(rows[order], rows[order])
+    keep = (rank < per_member) | (graph.cols == state.held[:n][rows])
+    return Pairs(rows[keep], graph.cols[keep], graph.values[keep])
+
+
+def _pair_the_unmatched(population: Population, mate: np.ndarray) -> None:
+    """Pair, best first, any two unmatched members who could be paired (the solved graph is small:
+    it may miss such a pair). In place."""
+    free = np.nonzero(mate < 0)[0]
+    if len(free) < 2:
+        return
+    found: list[Pairs] = []
+    for start in range(0, len(free), population.block):
+        rows = free[start : start + population.block]
+        ok, merit = population.evaluate(rows)
+        ok = ok[:, free]
+        r, c = np.nonzero(ok)
+        objective = merit[:, free][r, c].astype(np.int64) + population.bonus[rows[r]] + population.bonus[free[c]]
+        found.append(Pairs(rows[r], free[c], objective))
+    pairs = Pairs.concat(found)
+    for k in np.lexsort((pairs.j, pairs.i, -pairs.objective)):
+        i, j = int(pairs.i[k]), int(pairs.j[k])
         if mate[i] < 0 and mate[j] < 0:
             mate[i], mate[j] = j, i
-    return mate, False
 
 
 def _proposed(x: Candidate, y: Candidate) -> ProposedPair:

@@ -1,26 +1,25 @@
 """The eligible graph of a round, evaluated block by block with numpy (never stored whole).
 
-Every member is a row of small arrays: skills taught and learnt as bitsets (64 skills per word),
-languages as a bitset, a UTC-offset class, a meeting-city id, an organization id, a priority bonus.
-For a block of rows and *all* members at once, numpy computes the skill counts of every pair
-(``popcount(teaches & learns)`` both ways), eligibility, and the pair's merit in milli-points (the
-weight of ``scoring`` without the priority bonus). The few pairs ruled out one by one (past partners,
-"avoid" lists, moderators' exclusions) are a sorted sparse list per row.
+Every member is a row of small arrays: skills taught and learnt as bitsets (in the narrowest word
+that holds the catalogue), languages as a bitset, a UTC-offset class, a meeting-city id, an
+organization id, a priority bonus. For a block of rows and the members from the block's first row on,
+numpy computes the skill counts of every pair (``popcount(teaches & learns)`` both ways), eligibility,
+and the pair's merit in milli-points (the weight of ``scoring`` without the priority bonus). The few
+pairs ruled out one by one (past partners, "avoid" lists, moderators' exclusions) are a sorted sparse
+list per row.
 
-Two passes use it, each in O(n²/block) numpy steps and O(n · reserve) memory:
-
-* :meth:`Population.reserves`: each member's ``reserve`` best candidates by the pair's own merit
-  (a seeded per-pair tiebreak spreads equally good candidates, so reserves do not all pile onto the
-  same few members), and per member the count of partners left after each rule (for the reasons).
-* :meth:`Population.violations`: given the vertex duals of a solve on a sparse graph, the eligible
-  pairs whose reduced cost is positive (LP duality: if there is none, the matching is optimal on the
-  full graph), at most ``per_member`` per member, and every eligible pair of two unmatched members.
+A pass over every pair (:meth:`Population.scan`) takes the blocks of the upper triangle, so each pair
+is evaluated once, in O(n²/block) numpy steps; numpy releases the GIL, so the blocks are shared
+between two threads. What a pass keeps is linear in the number of members (see ``offers``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -34,12 +33,16 @@ from bot.domain.matching.scoring import (
     timezone_points,
 )
 
+T = TypeVar("T")
+
 PAST, EXCLUDED = 1, 2
 """Kinds of sparse blocked pairs (a pair both past and excluded counts as past)."""
 TIEBREAK_BITS = 15
 _TIE_MASK = (1 << TIEBREAK_BITS) - 1
 _BLOCK_CELLS = 1 << 18
 """Rows per block × members ≈ this many cells (a few MB per temporary array)."""
+_NONE = np.iinfo(np.int64).min // 4
+"""The value of no option at all: far below any real value, still safe to add to."""
 _MAX_OFFSET_CLASSES = 128
 """Up to this many distinct UTC offsets, time-zone points come from a per-class row table."""
 
@@ -90,38 +93,6 @@ class StageCounts:
     """Also not of the same organization (when organizations are kept apart)."""
 
 
-@dataclass(frozen=True, slots=True)
-class EdgeSet:
-    """Undirected edges ``i < j`` (sorted, unique) with their merit (quality, no priority bonus)."""
-
-    i: np.ndarray
-    j: np.ndarray
-    merit: np.ndarray
-
-    @staticmethod
-    def of(rows: np.ndarray, cols: np.ndarray, merit: np.ndarray, n: int) -> EdgeSet:
-        lo, hi = np.minimum(rows, cols), np.maximum(rows, cols)
-        codes, first = np.unique(lo.astype(np.int64) * n + hi, return_index=True)
-        return EdgeSet(codes // n, codes % n, merit[first].astype(np.int64))
-
-    def union(self, other: EdgeSet, n: int) -> EdgeSet:
-        return EdgeSet.of(
-            np.concatenate([self.i, other.i]),
-            np.concatenate([self.j, other.j]),
-            np.concatenate([self.merit, other.merit]),
-            n,
-        )
-
-    def codes(self, n: int) -> np.ndarray:
-        return self.i * n + self.j
-
-    def take(self, mask: np.ndarray) -> EdgeSet:
-        return EdgeSet(self.i[mask], self.j[mask], self.merit[mask])
-
-    def __len__(self) -> int:
-        return len(self.i)
-
-
 class Population:
     """The members of a round (in vertex order) as arrays, and the passes over their pairs."""
 
@@ -131,9 +102,11 @@ class Population:
         mix: list[int],
         blocked: dict[tuple[int, int], int],
         separate_organizations: bool,
+        workers: int = 1,
     ) -> None:
         """``mix``: a seeded pseudo-random number per member (tiebreaks); ``blocked``: {(i, j): kind}
-        with i < j, the pairs ruled out one by one (``PAST`` or ``EXCLUDED``)."""
+        with i < j, the pairs ruled out one by one (``PAST`` or ``EXCLUDED``); ``workers``: threads
+        sharing a pass."""
         n = self.n = len(order)
         self.skills = sorted({s for c in order for s in c.teaches | c.learns})
         index = {s: k for k, s in enumerate(self.skills)}
@@ -178,7 +151,7 @@ class Population:
         else:
             self.blocked_rows = self.blocked_cols = self.blocked_kind = np.zeros(0, dtype=np.int64)
         self.block = max(1, min(n, _BLOCK_CELLS // max(n, 1)))
-        self.tally = [0, 0, 0]  # pairs removed by exclusions, by organizations, left eligible
+        self.workers = workers
 
     @staticmethod
     def _ids(values: list[str | None]) -> np.ndarray:
@@ -198,164 +171,109 @@ class Population:
         local = np.repeat(np.arange(len(rows)), hi - lo)
         return local, self.blocked_cols[take], self.blocked_kind[take]
 
-    def _timezone(self, rows: np.ndarray, first: int) -> np.ndarray:
+    def _timezone(self, rows: np.ndarray, first: int, end: int) -> np.ndarray:
         classes = self.offset_class[rows]
         if self.tz_rows is not None:
-            return self.tz_rows[classes, first:]
+            return self.tz_rows[classes, first:end]
         # Many distinct offsets (unusual input): the formula of scoring.timezone_points, vectorized.
         a = self.offset_value[classes][:, None]
-        b = self.offset_value[self.offset_class[first:]][None, :]
+        b = self.offset_value[self.offset_class[first:end]][None, :]
         gap = np.abs(a - b) % 1440
         gap = np.minimum(gap, 1440 - gap)
         share = np.where((a < 0) | (b < 0), 0.5, np.maximum(0.0, 1.0 - gap / (8 * 60)))
         return np.rint(share * timezone_points(0, 0)).astype(np.int32)
 
     def evaluate(
-        self, rows: np.ndarray, stages: list[np.ndarray] | None = None, first: int = 0
+        self,
+        rows: np.ndarray,
+        stages: list[np.ndarray] | None = None,
+        first: int = 0,
+        tally: list[int] | None = None,
+        upper: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Eligibility (bool) and merit (int32 milli-points) of ``rows`` × members ``first:``.
 
         With ``stages`` (five-slot list, ``first`` = 0), also sets per row the partners left after
-        each rule. ``self.tally`` adds up the pairs removed by exclusions, by organizations, and the
-        eligible ones."""
-        x = _popcount_and(self.teaches[rows], self.learns[first:])  # what the row teaches the column
-        y = _popcount_and(self.learns[rows], self.teaches[first:])  # what the column teaches the row
+        each rule. ``tally`` (three counters) adds up the pairs removed by exclusions, by
+        organizations, and the eligible ones. ``upper``: only pairs (i, j) with i < j count as
+        eligible (a block of a pass, see ``scan``: each pair once)."""
+        tally = tally if tally is not None else [0, 0, 0]
+        end = self.n
+        cols = slice(first, end)
+        x = _popcount_and(self.teaches[rows], self.learns[cols])  # what the row teaches the column
+        y = _popcount_and(self.learns[rows], self.teaches[cols])  # what the column teaches the row
         ok = (x > 0) & (y > 0)
-        mine = (rows >= first).nonzero()[0]
-        ok[mine, rows[mine] - first] = False  # never with oneself
+        if upper:
+            ok &= np.arange(first, end)[None, :] > rows[:, None]
+        else:
+            mine = ((rows >= first) & (rows < end)).nonzero()[0]
+            ok[mine, rows[mine] - first] = False  # never with oneself
         if stages is not None:
             stages[0] = ok.sum(axis=1)
-        ok &= _any_common(self.languages[rows], self.languages[first:])
+        ok &= _any_common(self.languages[rows], self.languages[cols])
         left = ok.sum(axis=1) if stages is not None else None
         if stages is not None:
             stages[1] = left
         r, c, kind = self._blocked_of(rows)
         for stage, k in ((2, PAST), (3, EXCLUDED)):
-            sel = (kind == k) & (c >= first)
+            sel = (kind == k) & (c >= first) & (c < end)
             rk, ck = r[sel], c[sel] - first
             removed = ok[rk, ck]
             if k == EXCLUDED:
-                self.tally[0] += int(removed.sum())
+                tally[0] += int(removed.sum())
             if stages is not None:
                 left = left - np.bincount(rk[removed], minlength=len(rows))
                 stages[stage] = left
             ok[rk, ck] = False
         if self.organization is not None:
             org = self.organization[rows, None]
-            same = ok & (org == self.organization[None, first:]) & (org >= 0)
-            self.tally[1] += int(np.count_nonzero(same))
+            same = ok & (org == self.organization[None, cols]) & (org >= 0)
+            tally[1] += int(np.count_nonzero(same))
             ok &= ~same
-        self.tally[2] += int(np.count_nonzero(ok))
+        tally[2] += int(np.count_nonzero(ok))
         if stages is not None:
             stages[4] = ok.sum(axis=1)
         merit = self.skill_table.take((x.astype(np.uint16) << self.shift) | y)
-        merit += self._timezone(rows, first)
+        merit += self._timezone(rows, first, end)
         city = self.city[rows, None]
         if (city >= 0).any():
-            merit += ((city == self.city[None, first:]) & (city >= 0)) * np.int32(SAME_CITY_SCORE)
+            merit += ((city == self.city[None, cols]) & (city >= 0)) * np.int32(SAME_CITY_SCORE)
         return ok, merit
 
     def _blocks(self) -> Iterable[np.ndarray]:
         for start in range(0, self.n, self.block):
             yield np.arange(start, min(self.n, start + self.block))
 
+    def scan(self, work: Callable[[np.ndarray], T]) -> Iterator[T]:
+        """``work(rows)`` for every block of rows (each pair (i, j), i < j, lies in the block of row
+        i, against the columns from the block's first row on: evaluate with ``first=rows[0]`` and
+        ``upper=True``), results in block order. With several
+        workers, blocks run in threads a few ahead of the caller (numpy releases the GIL)."""
+        blocks = list(self._blocks())
+        if self.workers <= 1 or len(blocks) < 4:
+            for rows in blocks:
+                yield work(rows)
+            return
+        with ThreadPoolExecutor(self.workers) as pool:
+            pending: deque[Future[T]] = deque()
+            for rows in blocks:
+                pending.append(pool.submit(work, rows))
+                if len(pending) > 2 * self.workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
     # ------------------------------------------------------------------ the passes
-
-    def best_merits(self) -> np.ndarray:
-        """Each member's best merit over all eligible partners (0 if none): one pass over the
-        pairs (each evaluated once)."""
-        best = np.zeros(self.n, dtype=np.int32)
-        for rows in self._blocks():
-            first = int(rows[0])
-            ok, merit = self.evaluate(rows, first=first)
-            merit *= ok
-            best[rows] = np.maximum(best[rows], merit.max(axis=1))
-            best[first:] = np.maximum(best[first:], merit.max(axis=0))
-        return best
-
-    def reserves(self, reserve: int, value: np.ndarray | None = None) -> tuple[EdgeSet, Totals]:
-        """Each member's ``reserve`` best candidates (all of them if ``reserve`` ≥ n − 1), by merit,
-        or by ``merit − value[partner]`` when given; and the round's totals (eligible pairs, pairs
-        removed by exclusions and organizations)."""
-        n = self.n
-        self.tally = [0, 0, 0]
-        found_rows, found_cols, found_merit = [], [], []
-        for rows in self._blocks():
-            ok, merit = self.evaluate(rows)
-            if reserve >= n - 1:
-                r, c = np.nonzero(ok)
-            else:
-                # Ineligible pairs keep their (distinct) tiebreak below every eligible key: a
-                # partition over many equal keys would be much slower.
-                rank = merit if value is None else np.maximum(merit - value[None, :], 1)
-                key = ((rank * ok) << TIEBREAK_BITS) | (self.mix[rows, None] ^ self.mix[None, :])
-                threshold = np.partition(key, n - reserve, axis=1)[:, n - reserve]
-                r, c = np.nonzero(key >= np.maximum(threshold, 1 << TIEBREAK_BITS)[:, None])
-            found_rows.append(r + rows[0])
-            found_cols.append(c)
-            found_merit.append(merit[r, c])
-        excluded, organizations, eligible = self.tally
-        totals = Totals(eligible // 2, excluded // 2, organizations // 2)
-        return EdgeSet.of(*(_cat(parts) for parts in (found_rows, found_cols, found_merit)), n), totals
 
     def stage_counts(self, rows: np.ndarray) -> StageCounts:
         """Partners left after each rule, for ``rows`` (the members to explain)."""
         parts: list[list[np.ndarray]] = [[] for _ in range(5)]
-        self.tally = [0, 0, 0]
         for start in range(0, len(rows), self.block):
             stages: list[np.ndarray] = [np.zeros(0)] * 5
             self.evaluate(rows[start : start + self.block], stages)
             for part, stage in zip(parts, stages, strict=True):
                 part.append(stage)
         return StageCounts(*(_cat(part) for part in parts))
-
-    def violations(
-        self, duals: np.ndarray, free: np.ndarray, per_member: int, per_free: int
-    ) -> tuple[EdgeSet, EdgeSet]:
-        """Eligible pairs with ``2·objective > dual_i + dual_j`` (at most ``per_member`` per matched
-        member and ``per_free`` per free member, the largest first), and every eligible pair of two
-        free members (whatever the cap). Each pair is evaluated once (columns from the block's first
-        row on)."""
-        n = self.n
-        self.tally = [0, 0, 0]
-        term = (2 * self.bonus - duals).astype(np.int32)
-        found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        free_found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for rows in self._blocks():
-            first = int(rows[0])
-            ok, merit = self.evaluate(rows, first=first)
-            slack = (merit << 1) + term[rows, None] + term[None, first:]
-            r, c = np.nonzero(ok & (slack > 0))
-            if not len(r):
-                continue
-            gain, pair_merit = slack[r, c], merit[r, c]
-            r, c = r + first, c + first
-            both_free = free[r] & free[c]
-            if both_free.any():
-                free_found.append((r[both_free], c[both_free], pair_merit[both_free]))
-            # Both directions, so that each member's cap sees all of its pairs.
-            found.append((np.concatenate([r, c]), np.concatenate([c, r]), np.tile(pair_merit, 2), np.tile(gain, 2)))
-        empty = EdgeSet(*(np.zeros(0, np.int64) for _ in range(3)))
-        if not found:
-            return empty, empty
-        rows, cols, merits, gains = (np.concatenate(parts) for parts in zip(*found, strict=True))
-        # A few per member, largest gain first (rows are already sorted).
-        sort = np.lexsort((-gains, rows))
-        rows, cols, merits = rows[sort], cols[sort], merits[sort]
-        first = np.searchsorted(rows, rows)  # index of each row's first entry
-        cap = np.where(free[rows], per_free, per_member)
-        keep = (np.arange(len(rows)) - first) < cap
-        violating = EdgeSet.of(rows[keep], cols[keep], merits[keep], n)
-        if not free_found:
-            return violating, empty
-        return violating, EdgeSet.of(*(np.concatenate(parts) for parts in zip(*free_found, strict=True)), n)
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    eligible_pairs: int
-    blocked_by_exclusions: int
-    blocked_by_organizations: int
 
 
 def _cat(parts: list[np.ndarray]) -> np.ndarray:

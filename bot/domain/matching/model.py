@@ -118,9 +118,26 @@ class MatchResult:
     blocked_by_organizations: int = 0
     """Pairs that would have been eligible but for sharing an organization (and no exclusion)."""
     optimal: bool = True
-    """True when the matching is proven optimal on the full eligible graph (LP duality check of
-    every eligible pair); otherwise it is the best found within ``MatchOptions.check_rounds``, and
-    still leaves no two unmatched members who could have been paired."""
+    """True when the matching is proven optimal on the full eligible graph: always for rounds small
+    enough to solve whole, and for larger ones when ``total_score`` reaches ``upper_bound``. Either
+    way no two unmatched members could have been paired."""
+    upper_bound: int = 0
+    """A proven upper bound on the best ``total_score`` any matching of the full eligible graph could
+    reach (LP duality; see ``engine``): ``quality`` below is therefore a proven lower bound on how
+    close this matching is to the optimum. Equal to ``total_score`` when ``optimal``."""
+
+    certificate: dict[int, tuple[int, int]] | None = None
+    """For rounds too large to solve whole: the prices behind ``upper_bound``, so that anyone can
+    check it. ``certificate[u] = (p, q)``: p is what u costs as a partner, q what u's "nobody" option
+    costs. With a(u, v) the objective of an eligible pair (``pair_score`` plus both priority bonuses),
+    ``π(u) = max(max over eligible v of a(u, v) − p(v), −q(u))`` and ``π'(u) = max(−p(u), −q(u))``,
+    half of ``Σ π + π' + p + q`` bounds every matching's ``total_score`` (a feasible dual of the
+    matching problem's assignment relaxation); ``upper_bound`` is its floor."""
+
+    @property
+    def quality(self) -> float:
+        """``total_score / upper_bound``: at least this share of the optimum (1.0 when optimal)."""
+        return self.total_score / self.upper_bound if self.upper_bound else 1.0
 
     @property
     def total_weight(self) -> float:
