@@ -20,6 +20,7 @@ from demo.scenario import LYON
 STATIC = Path(__file__).with_name("static")
 BUTTON_STYLES = {1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link"}
 KIND_ICONS = {"pair": "🔒", "moderators": "🛡️", "text": "#", "dm": "✉️"}
+UPDATED = '<span class="updated">the message above, updated</span>'
 PALETTE = ("#5865f2", "#3ba55c", "#faa61a", "#ed4245", "#eb459e", "#1abc9c", "#9b59b6", "#e67e22", "#3498db")
 
 
@@ -192,7 +193,8 @@ class Page:
         if action.get("rejected"):
             extra += f'<div class="error-note">Discord refused the answer: {html.escape(str(action["rejected"]))}</div>'
         replies = "".join(
-            f'<div class="ephemeral">{self.header(r["author"], r["at"])}<div class="body">{self.body(r)}'
+            f'<div class="ephemeral">{self.header(r["author"], r["at"], UPDATED if r.get("updated") else "")}'
+            f'<div class="body">{self.body(r)}'
             f'<div class="only-you">👁 Only you can see this · <span>Dismiss message</span></div></div></div>'
             for r in action["replies"]
         )

@@ -43,10 +43,11 @@ async def play(seed: int, workdir: Path, *, on_stage=None) -> Outcome:
         fake.update_member(guild.id, organiser.id, roles=[moderators.id])
         moderator = fake.member(guild.id, organiser.id)
         bot = BotProcess.for_fake(fake, outcome.database_url, workdir, BINOME_TICK_SECONDS="0.2")
-        stage = Stage(fake, bot, guild.id, START)
-        stage.at(local(START, 9, 0))
+        stage = Stage(fake, bot, guild.id, local(START, 9, 0))
         outcome.stage = stage
         await bot.migrate()
+        bot.set_time(local(START, 9, 0).isoformat())
+        stage.timeline.append((0.0, local(START, 9, 0)))
         await bot.start(timeout=60)
         setup = await stage.command(
             moderator,

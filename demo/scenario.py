@@ -60,7 +60,7 @@ class Story:
     async def arrivals(self) -> None:
         """Everyone arrives on the server, is welcomed by the bot in a DM, and joins the program."""
         for index, person in enumerate(self.people):
-            self.stage.at(local(START, 10, 0) + timedelta(minutes=7 * index))
+            await self.stage.at(local(START, 10, 0) + timedelta(minutes=7 * index))
             member = self.fake.add_member(
                 self.stage.guild_id, name=person.handle, global_name=person.name, locale=person.locale
             )
@@ -103,10 +103,10 @@ class Story:
     async def round(self) -> None:
         """A moderator previews the round, confirms it; each pair gets its channel and its kickoff."""
         stage = self.stage
-        stage.at(local(START + timedelta(days=1), 10, 0))
+        await stage.at(local(START + timedelta(days=1), 10, 0))
         preview = await self.admin("match")
         message = await stage.reply(preview)
-        stage.later(minutes=2)
+        await stage.later(minutes=2)
         await stage.click(self.moderator, message, ":confirm:0")
         expected = (len(self.people) - 1) // 2
         await stage.until(lambda: len(self.kickoffs()) == expected, f"{expected} pair channels with their kickoff")
@@ -118,6 +118,14 @@ class Story:
             self.duos.append(Duo(channel_id, first, second, (self.person(first.id), self.person(second.id))))
         # In the order the community arrived (the bot creates the channels concurrently).
         self.duos.sort(key=lambda duo: min(self.people.index(p) for p in duo.people))
+        await stage.until(  # the round's outcome, told to the other moderators
+            lambda: any(m.content.startswith("✅") for m in self.fake.messages(self.moderators_channel)),
+            "the round's outcome in the moderators' channel",
+        )
+        paired = {m.id for duo in self.duos for m in (duo.first, duo.second)}
+        for member in self.members.values():
+            if member.id not in paired:  # told privately why no partner was found this time
+                await stage.until(lambda m=member: len(self.fake.dms(m.id)) >= 2, f"the DM to {member.name}")
 
     def kickoffs(self) -> dict[int, object]:
         found = {}
@@ -149,9 +157,16 @@ class Story:
             await stage.form(member, panel, ":objectives", {"objectives": person.objectives})
         await stage.form(duo.second, panel, ":goal", {"shared_goal": goal})
         for member in (duo.first, duo.second):
-            stage.later(minutes=3)
+            await stage.later(minutes=3)
             await stage.reply(await stage.click(member, panel, ":sign"))
         await stage.until(lambda: self.fake.pins(duo.channel_id), "the signed charter pinned")
+
+    async def first_meeting(self, duo: Duo) -> None:
+        """From the kickoff: the first meeting, planned for Saturday (in person when both can)."""
+        in_person = all(p.in_person for p in duo.people) and duo.people[0].city == duo.people[1].city
+        place = ("Café du Parc, " + duo.people[0].city) if in_person else ("En visio" if duo.french else "Video call")
+        kickoff = self.kickoffs()[duo.channel_id]
+        await self.stage.form(duo.second, kickoff, ":met", {"date": "2027-03-06", "time": "10:00", "place": place})
 
     async def rate_start(self, duo: Duo) -> None:
         """Each says where they stand on their objectives, from the pinned charter."""
@@ -170,10 +185,10 @@ class Story:
         stage = self.stage
         monday = START + timedelta(weeks=week - 1)
         if week == 1:
-            stage.at(local(monday + timedelta(days=1), 11, 0))
+            await stage.at(local(monday + timedelta(days=1), 11, 0))
             await stage.reply(await self.admin("remind-now"))
         else:
-            stage.at(local(monday, 9, 0, 30))
+            await stage.at(local(monday, 9, 0, 30))
         for duo in active:
             known = self.weeks.setdefault(duo.channel_id, [])
 
@@ -215,7 +230,7 @@ class Story:
         stage = self.stage
         await (await stage.command(duo.second, "pair", "swap", channel_id=duo.channel_id)).response(timeout=PATIENCE)
         proposal = await stage.posted(duo.channel_id, "binome:swap:", "the swap proposal")
-        stage.later(hours=2)
+        await stage.later(hours=2)
         await (await stage.click(duo.first, proposal, proposal.custom_ids()[0].split(":", 2)[-1])).response()
 
     async def skip(self, duo: Duo, weekly_message) -> None:
@@ -223,7 +238,7 @@ class Story:
         stage = self.stage
         await (await stage.click(duo.first, weekly_message, ":skip")).response(timeout=PATIENCE)
         proposal = await stage.posted(duo.channel_id, "binome:weekskip:", "the skip proposal")
-        stage.later(hours=1)
+        await stage.later(hours=1)
         await (await stage.click(duo.second, proposal, proposal.custom_ids()[0].split(":", 2)[-1])).response()
 
     async def slot(self, duo: Duo) -> None:
@@ -251,7 +266,7 @@ class Story:
         for duo in duos:
             await stage.until(lambda d=duo: self.cycle_message(d, "mid"), f"the mid-cycle check-in of {duo.first.name}")
         mid = self.cycle_message(rated, "mid")
-        stage.later(hours=3)
+        await stage.later(hours=3)
         await (await stage.click(rated.second, mid, ":mid:continue")).response(timeout=PATIENCE)
         first = await stage.form(rated.first, mid, ":mid:rate", {"objective-1": "4", "goal": "3"})
         answer = await stage.reply(first)
@@ -272,7 +287,7 @@ class Story:
         """One proposes to end the pair, the other confirms; each rates the pair privately by DM."""
         stage = self.stage
         proposal = await stage.reply(await stage.command(duo.first, "pair", "end", channel_id=duo.channel_id))
-        stage.later(hours=5)
+        await stage.later(hours=5)
         await (await stage.click(duo.second, proposal, ":confirm")).response(timeout=PATIENCE)
         for member, stars, comment in (
             (duo.first, "5", "Très enrichissant, merci !" if duo.french else "Really worthwhile, thank you!"),
@@ -282,11 +297,11 @@ class Story:
                 lambda m=member: [d for d in self.fake.dms(m.id) if any(c.endswith(":1") for c in d.custom_ids())],
                 f"the rating request to {member.name}",
             )
-            stage.later(minutes=20)
+            await stage.later(minutes=20)
             await (await stage.click(member, request[0], f":{stars}")).response(timeout=PATIENCE)
             await stage.form(member, request[0], ":comment", {"comment": comment})
         await stage.until(
-            lambda: sum("★" in m.content for m in self.fake.messages(self.moderators_channel)) >= 2,
+            lambda: sum("★" in m.content for m in self.fake.messages(self.moderators_channel)) >= 4,
             "the ratings in the moderators' channel",
         )
 
@@ -295,7 +310,7 @@ class Story:
     async def console(self) -> None:
         stage = self.stage
         for subcommand in ("pairs", "stats", "export"):
-            stage.later(minutes=5)
+            await stage.later(minutes=5)
             await stage.reply(await self.admin(subcommand))
 
     # -- the whole cycle -------------------------------------------------------------------------
@@ -306,16 +321,22 @@ class Story:
         await self.round()
         # Four pairs with a part to play (the seed decides which); the others simply meet every week.
         model, swapper, leaver, skipper, *_, silent = self.duos
-        stage.at(local(START + timedelta(days=1), 18, 0))
-        for duo, goal in ((model, GOALS[0]), (swapper, GOALS[1]), (leaver, GOALS[2])):
-            await self.charter(duo, goal if duo.french else GOALS_EN[GOALS.index(goal)])
+        await self.week_starts(1, self.duos)  # Tuesday 11:00: a moderator sends this week's messages now
+        await stage.at(local(START + timedelta(days=1), 12, 30))
+        for duo in self.duos:
+            if duo is not silent:
+                await self.first_meeting(duo)
+        await stage.at(local(START + timedelta(days=1), 18, 0))
+        for duo, goal in zip((model, swapper, leaver), GOALS, strict=True):
+            await self.charter(duo, goal[0] if duo.french else goal[1])
         await self.rate_start(model)
         await self.slot(model)
-        active = [duo for duo in self.duos]
+        active = list(self.duos)
         for week in range(1, WEEKS + 1):
             monday = START + timedelta(weeks=week - 1)
-            await self.week_starts(week, active)
-            stage.at(local(monday + timedelta(days=1), 19, 30))
+            if week > 1:
+                await self.week_starts(week, active)
+            await stage.at(local(monday + timedelta(days=1), 19, 30))  # Tuesday evening: the sessions
             for index, duo in enumerate(active):
                 this_week = self.weekly_messages(duo)[week - 1]
                 if duo is silent:
@@ -325,34 +346,39 @@ class Story:
                 if duo is skipper and week == 3:
                     await self.skip(duo, this_week)
                     continue
-                stage.later(minutes=11)
+                await stage.later(minutes=11)
                 if duo is model and week % 2:
-                    await self.log_with_button(duo, this_week, NOTES[week % len(NOTES)])
+                    await self.log_with_button(duo, this_week, NOTES[week % len(NOTES)][0 if duo.french else 1])
                 else:
                     await self.log(duo, 30 + 15 * ((index + week) % 4), "in_person" if week == 1 else "video")
-            stage.at(local(monday + timedelta(days=3), 10, 0))  # Thursday: pairs with no session are nudged
+            await stage.at(local(monday + timedelta(days=3), 10, 0))  # Thursday: pairs with no session are nudged
             if week == 1:
                 await stage.posted(silent.channel_id, "👋", "the nudge to the silent pair")
+                await stage.at(local(monday + timedelta(days=4), 10, 0))  # Friday: first meetings tomorrow
+            if week == 4:
+                await stage.posted(self.moderators_channel, "⚠️", "the moderators' report about the silent pair")
             if week == 5:
-                stage.at(local(START + timedelta(days=32), 14, 0))  # Friday 2 April: past the cycle's mid-point
+                await stage.at(local(START + timedelta(days=32), 14, 0))  # Friday 2 April: past the cycle's mid-point
                 await self.mid_cycle(active, model)
             if week == 6:
-                stage.at(local(monday + timedelta(days=2), 20, 0))
+                await stage.at(local(monday + timedelta(days=2), 20, 0))
                 await self.ending(leaver)
                 active.remove(leaver)
-        await stage.posted(self.moderators_channel, "⚠️", "the moderators' report about the silent pair")
-        stage.at(local(START + timedelta(weeks=WEEKS), 10, 0))
+        await stage.at(local(START + timedelta(weeks=WEEKS), 10, 0))
         await self.console()
 
 
-GOALS = (
-    "Écrire un article à deux sur la finance des réseaux sociaux",
-    "Organiser un atelier au club sur la vente en ligne",
-    "Visiter ensemble le salon des entrepreneurs",
+GOALS = (  # (French, English)
+    (
+        "Écrire un article à deux sur la finance des réseaux sociaux",
+        "Write an article together on money and social media",
+    ),
+    ("Organiser un atelier au club sur la vente en ligne", "Run a workshop at the club on selling online"),
+    ("Visiter ensemble le salon des entrepreneurs", "Visit the entrepreneurs' fair together"),
 )
-GOALS_EN = (
-    "Write an article together about money and social media",
-    "Run a workshop at the club on selling online",
-    "Visit the entrepreneurs' fair together",
+NOTES = (
+    ("Atelier SEO sur le site du cabinet", "SEO workshop on the shop's website"),
+    ("Lecture d'un bilan, ligne par ligne", "Reading a balance sheet, line by line"),
+    ("Plan de la boutique en ligne", "Planning the online shop"),
+    ("Tarifs, devis et conditions de vente", "Prices, quotes and terms of sale"),
 )
-NOTES = ("Atelier SEO", "Lecture d'un bilan", "Plan de la boutique", "Tarifs et devis")

@@ -6,6 +6,7 @@ form submissions, through the fake Discord's driver API (`fake_discord/README.md
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,12 @@ from fake_discord.models import Member, Message
 
 # How long the scenario waits for the bot's scheduled work (weekly runs, nudges...) or a reply.
 PATIENCE = 30.0
+# The bot is done with what it was doing once it sent nothing for this long (its scheduler ticks every 0.2 s).
+QUIET = 0.3
+
+
+class BotFailed(AssertionError):
+    """The bot process exited in the middle of the story."""
 
 
 @dataclass
@@ -45,14 +52,36 @@ class Stage:
 
     # -- time ------------------------------------------------------------------------------------
 
-    def at(self, moment: datetime) -> None:
-        """Move the bot's clock (the file it reads "now" from)."""
+    async def at(self, moment: datetime) -> None:
+        """Move the bot's clock (the file it reads "now" from), once the bot finished what it was doing:
+        what it posts is then dated by the moment it happened in the story. (Steps of a few minutes
+        follow answers already received: nothing is left to wait for.)"""
+        if moment - self.now >= timedelta(hours=1):
+            await self.settle()
         self.now = moment
         self.bot.set_time(moment.isoformat())
         self.timeline.append((time.time(), moment))
 
-    def later(self, **delta: float) -> None:
-        self.at(self.now + timedelta(**delta))
+    async def later(self, **delta: float) -> None:
+        await self.at(self.now + timedelta(**delta))
+
+    async def settle(self, quiet: float = QUIET, timeout: float = PATIENCE) -> None:
+        """Wait until the bot has sent nothing to Discord for `quiet` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            self._check_bot()
+            requests = self.fake.stats.requests
+            await asyncio.sleep(quiet)
+            if self.fake.stats.requests == requests:
+                return
+
+    def _check_bot(self) -> None:
+        process = self.bot.process
+        if process is not None and process.returncode is not None:
+            raise BotFailed(
+                f"the bot exited (code {process.returncode}); the end of its log:\n{self.bot.log()[-4000:]}"
+            )
 
     # -- what members do -------------------------------------------------------------------------
 
@@ -116,7 +145,11 @@ class Stage:
     # -- waiting ---------------------------------------------------------------------------------
 
     async def until(self, predicate, what: str, timeout: float = PATIENCE):
-        return await self.fake.wait_for(predicate, timeout=timeout, description=what)
+        def check():
+            self._check_bot()  # a bot that died fails the story at once, not after a timeout
+            return predicate()
+
+        return await self.fake.wait_for(check, timeout=timeout, description=what)
 
     async def reply(self, interaction: Interaction) -> Message:
         return await interaction.final_message(timeout=PATIENCE)

@@ -12,7 +12,7 @@ from typing import Any
 
 from demo.stage import Action, Stage
 from fake_discord import FakeDiscord
-from fake_discord.models import CATEGORY, DM, TEXT, Message
+from fake_discord.models import CATEGORY, DM, LOADING, TEXT, Message
 
 PAIR_TOPIC = "[binome:"
 
@@ -26,35 +26,54 @@ def capture(stage: Stage, *, moderators_channel: int | None, files_dir: Path) ->
     for action in stage.actions:
         actions_by_channel.setdefault(action.interaction.channel_id, []).append(action)
 
-    def message(m: Message) -> dict[str, Any]:
+    def message(m: Message, version: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A message as it is now, or as it was (`version`: one of its earlier snapshots)."""
         attachments = []
         for attachment in m.attachments:
             name = f"{m.id}-{attachment.filename}"
             (files_dir / name).write_bytes(attachment.data)
             attachments.append({"filename": attachment.filename, "file": f"{files_dir.name}/{name}"})
         first = m.history[0].get("content") if m.history else None
+        shown = version or {"content": m.content, "embeds": m.embeds, "components": m.components}
         return {
             "type": "system" if m.type == 6 else "message",
             "id": str(m.id),
             "author": str(m.author.id),
             "at": clock.at(datetime.fromisoformat(m.timestamp).timestamp()).isoformat(),
-            "content": m.content or "",
+            "content": shown.get("content") or "",
             "first_content": first if first is not None else (m.content or ""),
-            "edited": bool(m.history),
-            "embeds": m.embeds,
-            "components": m.components,
+            "edited": bool(m.history) and version is None,
+            "embeds": shown.get("embeds") or [],
+            "components": shown.get("components") or [],
             "attachments": attachments,
             "pinned": m.pinned,
             "ephemeral": m.ephemeral,
             "real": datetime.fromisoformat(m.timestamp).timestamp(),
         }
 
+    # The last interaction that changed each private answer (a click on its buttons): the answer's
+    # final version is drawn under it, its first version under the command that opened it.
+    last_update = {}
+    for a in stage.actions:
+        callback = a.interaction.callback
+        if a.interaction.source_message_id and callback is not None and callback.type in (6, 7):
+            last_update[a.interaction.source_message_id] = a.interaction.id
+
+    def first_version(m: Message) -> dict[str, Any] | None:
+        shown = [v for v in m.history if not int(v.get("flags") or 0) & LOADING]
+        return shown[0] if shown else None
+
     def action(a: Action) -> dict[str, Any]:
         interaction = a.interaction
         answers = {m.id: m for m in [interaction.original_message, *interaction.followups] if m is not None}
         replies = [
-            message(m) for m in answers.values() if m.interaction_id == interaction.id and m.ephemeral and not m.deleted
+            message(m, first_version(m) if last_update.get(m.id) else None)
+            for m in answers.values()
+            if m.interaction_id == interaction.id and m.ephemeral and not m.deleted
         ]
+        source = interaction.source_message
+        if source is not None and source.ephemeral and last_update.get(source.id) == interaction.id and source.history:
+            replies.append({**message(source), "updated": True})
         callback = interaction.callback
         return {
             "type": "action",
