@@ -60,7 +60,7 @@ class Story:
     async def arrivals(self) -> None:
         """Everyone arrives on the server, is welcomed by the bot in a DM, and joins the program."""
         for index, person in enumerate(self.people):
-            await self.stage.at(local(START, 10, 0) + timedelta(minutes=7 * index))
+            await self.stage.at(local(START, 10, 0) + timedelta(minutes=7 * index), settle=index == 0)
             member = self.fake.add_member(
                 self.stage.guild_id, name=person.handle, global_name=person.name, locale=person.locale
             )
@@ -287,7 +287,7 @@ class Story:
         """One proposes to end the pair, the other confirms; each rates the pair privately by DM."""
         stage = self.stage
         proposal = await stage.reply(await stage.command(duo.first, "pair", "end", channel_id=duo.channel_id))
-        await stage.later(hours=5)
+        await stage.later(hours=2)
         await (await stage.click(duo.second, proposal, ":confirm")).response(timeout=PATIENCE)
         for member, stars, comment in (
             (duo.first, "5", "Très enrichissant, merci !" if duo.french else "Really worthwhile, thank you!"),
@@ -346,7 +346,7 @@ class Story:
                 if duo is skipper and week == 3:
                     await self.skip(duo, this_week)
                     continue
-                await stage.later(minutes=11)
+                await stage.later(minutes=11, settle=False)  # (the session's log is its own answer)
                 if duo is model and week % 2:
                     await self.log_with_button(duo, this_week, NOTES[week % len(NOTES)][0 if duo.french else 1])
                 else:
@@ -361,10 +361,10 @@ class Story:
                 await stage.at(local(START + timedelta(days=32), 14, 0))  # Friday 2 April: past the cycle's mid-point
                 await self.mid_cycle(active, model)
             if week == 6:
-                await stage.at(local(monday + timedelta(days=2), 20, 0))
+                await stage.at(local(monday + timedelta(days=2), 18, 0))
                 await self.ending(leaver)
                 active.remove(leaver)
-        await stage.at(local(START + timedelta(weeks=WEEKS), 10, 0))
+        await stage.at(local(START + timedelta(weeks=WEEKS - 1, days=4), 17, 0))  # Friday: the moderators look
         await self.console()
 
 

@@ -52,18 +52,18 @@ class Stage:
 
     # -- time ------------------------------------------------------------------------------------
 
-    async def at(self, moment: datetime) -> None:
+    async def at(self, moment: datetime, *, settle: bool = True) -> None:
         """Move the bot's clock (the file it reads "now" from), once the bot finished what it was doing:
-        what it posts is then dated by the moment it happened in the story. (Steps of a few minutes
-        follow answers already received: nothing is left to wait for.)"""
-        if moment - self.now >= timedelta(hours=1):
+        what it posts is then dated by the moment it happened in the story. (`settle=False` after an
+        answer that was all the bot had to do: nothing is left to wait for.)"""
+        if settle:
             await self.settle()
         self.now = moment
         self.bot.set_time(moment.isoformat())
         self.timeline.append((time.time(), moment))
 
-    async def later(self, **delta: float) -> None:
-        await self.at(self.now + timedelta(**delta))
+    async def later(self, *, settle: bool = True, **delta: float) -> None:
+        await self.at(self.now + timedelta(**delta), settle=settle)
 
     async def settle(self, quiet: float = QUIET, timeout: float = PATIENCE) -> None:
         """Wait until the bot has sent nothing to Discord for `quiet` seconds."""

@@ -97,7 +97,12 @@ def capture(stage: Stage, *, moderators_channel: int | None, files_dir: Path) ->
 
     categories = {c.id: c.name for c in guild.channels.values() if c.type == CATEGORY}
     channels = []
-    for channel in sorted(guild.channels.values(), key=lambda c: (c.parent_id or 0, c.position, c.id)):
+
+    def order(channel) -> tuple:  # the server's channels as created, then the pair channels by name
+        pair = PAIR_TOPIC in (channel.topic or "")
+        return (pair, channel.name if pair else "", channel.id)
+
+    for channel in sorted(guild.channels.values(), key=order):
         if channel.type != TEXT:
             continue
         kind = "pair" if PAIR_TOPIC in (channel.topic or "") else "text"
