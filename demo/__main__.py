@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import shutil
 import signal
 import sqlite3
@@ -20,74 +21,85 @@ from pathlib import Path
 
 from demo.community import WEB_SIDE, community
 from demo.render import write
-from demo.run import Outcome, close, play
+from demo.run import Outcome, demo_world, play
 from demo.transcript import capture
 
 DEFAULT_OUT = Path("demo-output")
 
 
-def summary(outcome: Outcome, seed: int) -> str:
+def summary(outcome: Outcome, seed: int, transcript: dict) -> str:
     """One paragraph: pairs made, sessions, who led them (the web side or the business side)."""
     story = outcome.story
-    if story is None or not story.members:
+    if not story.members:
         return "The demo stopped before the community arrived."
     side = {story.members[p.handle].id: p.side for p in community(seed) if p.handle in story.members}
     with contextlib.closing(sqlite3.connect(outcome.database_url.removeprefix("sqlite:///"))) as db:
-        pairs = db.execute("SELECT status, COUNT(*) FROM pairs GROUP BY status").fetchall()
+        pairs = dict(db.execute("SELECT status, COUNT(*) FROM pairs GROUP BY status").fetchall())
         led = [row[0] for row in db.execute("SELECT led_by FROM pair_sessions WHERE held")]
         charters = db.execute("SELECT COUNT(*) FROM charters WHERE signed_a_at IS NOT NULL AND signed_b_at IS NOT NULL")
         signed = charters.fetchone()[0]
-    made = sum(count for _, count in pairs)
-    ended = dict(pairs).get("ended", 0)
     web = sum(1 for user in led if side.get(user) == WEB_SIDE)
-    business = len(led) - web
     share = f"{round(100 * web / len(led))} %" if led else "—"
     paired = {m.id for duo in story.duos for m in (duo.first, duo.second)}
-    alone = [p.name for p in story.people if story.members.get(p.handle) and story.members[p.handle].id not in paired]
+    alone = [p.name for p in story.people if p.handle in story.members and story.members[p.handle].id not in paired]
+    posted: dict[str, list[dict]] = {"pair": [], "moderators": []}
+    for channel in transcript["channels"]:
+        posted.setdefault(channel["kind"], []).extend(e for e in channel["entries"] if e["type"] == "message")
+    nudges = sum(m["content"].startswith("👋") and not m["components"] for m in posted["pair"])  # (not kickoffs)
+    reports = sum(m["content"].startswith("⚠️") for m in posted["moderators"])
+    weeks = max(map(len, story.weeks.values()), default=0)
     return (
-        f"{len(story.members)} members joined; the round made {made} pairs"
+        f"{len(story.members)} members joined; the round made {sum(pairs.values())} pairs"
         f"{' (' + ', '.join(alone) + ' left unmatched: no reciprocal partner)' if alone else ''}. "
-        f"Over {max(map(len, story.weeks.values()), default=0)} weeks the pairs logged {len(led)} "
-        f"sessions held: {web} led by the web/digital side and {business} by the business side ({share} web), "
-        f"the roles alternating every week. {signed} charters were signed and pinned, {ended} pair ended "
-        f"with private ratings, and one silent pair was nudged and reported to the moderators."
+        f"Over {weeks} weeks the pairs logged {len(led)} sessions held: {web} led by the web/digital side and "
+        f"{len(led) - web} by the business side ({share} web). {signed} charters were signed and pinned, "
+        f"{pairs.get('ended', 0)} pair ended with private ratings, {nudges} nudges went to quiet pairs and "
+        f"{reports} report to the moderators."
     )
 
 
 async def run(seed: int, out: Path) -> int:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="binome-demo-"))
-    outcome: Outcome | None = None
+    staging = out.with_name(f".{out.name}.{os.getpid()}.partial")  # the page appears whole, or not at all
+    print(f"Playing a whole mentoring cycle (seed {seed}); the bot runs in {workdir}", flush=True)
     try:
-        outcome = await play(seed, workdir)
-        transcript = {"seed": seed, "server": "", "people": {}, "roles": {}, "channel_names": {}, "channels": []}
-        if outcome.stage is not None:
-            moderators = outcome.story.moderators_channel if outcome.story else None
+        async with demo_world(seed, workdir) as outcome:
+            await play(outcome)
+            stage, story = outcome.stage, outcome.story
             transcript = {
                 "seed": seed,
-                **capture(outcome.stage, moderators_channel=moderators, files_dir=out / "assets" / "files"),
+                **capture(stage, moderators_channel=story.moderators_channel, files_dir=staging / "assets" / "files"),
+                "error": outcome.error,
+                "bot_log_tail": outcome.bot.log()[-20000:] if outcome.error else "",
             }
-        transcript["error"] = outcome.error
-        transcript["bot_log_tail"] = outcome.bot_log[-20000:] if outcome.error else ""
         try:
-            transcript["summary"] = summary(outcome, seed)
+            transcript["summary"] = summary(outcome, seed, transcript)
         except sqlite3.Error as exc:
             transcript["summary"] = f"(no figures: {exc})"
-        page = write(transcript, out)
+        write(transcript, staging)
+        publish(staging, out)
+        page = out / "index.html"
         print(f"The demo's page: {page.resolve()}")
         print(transcript["summary"])
         print(f"({time.monotonic() - started:.0f} s)")
         if outcome.error:
-            print(
-                f"\nThe bot or the story failed; the page shows what happened until then:\n{outcome.error}",
-                file=sys.stderr,
-            )
+            print(f"\nThe bot or the story failed; the page shows what happened:\n{outcome.error}", file=sys.stderr)
             return 1
         return 0
     finally:
-        if outcome is not None:
-            await close(outcome)
         shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, out: Path) -> None:
+    """Put the new page in place of the old one (two demos writing the same folder: the last one wins)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    old = out.with_name(f".{out.name}.{os.getpid()}.old")
+    with contextlib.suppress(FileNotFoundError):
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     async def guarded() -> int:
         task = asyncio.current_task()
         assert task is not None
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        loop = asyncio.get_running_loop()
+        # Ctrl-C (even when started with SIGINT ignored, as background jobs are) and `kill`: stop cleanly.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, task.cancel)
         return await run(args.seed, out)
 
     try:

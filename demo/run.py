@@ -1,11 +1,12 @@
-"""One demo run: the local Discord and the real bot in a temporary directory, the story played, and
-what happened captured for the transcript (even when the bot fails half-way)."""
+"""One demo run: the local Discord (on a free port) and the real bot (`python -m bot`, its SQLite database,
+clock file and log in the run's own directory), the story played, and what happened kept for the page."""
 
 from __future__ import annotations
 
+import contextlib
 import traceback
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from demo.bot_process import BotProcess
@@ -14,25 +15,26 @@ from demo.stage import Stage
 from fake_discord import FakeDiscord
 
 SERVER = "Club des entrepreneurs de Lyon"
+# The bot looks for due work (weekly messages, nudges, check-ins) this often, in real seconds.
+TICK_SECONDS = "0.2"
 
 
 @dataclass
 class Outcome:
-    stage: Stage | None = None
-    story: Story | None = None
+    fake: FakeDiscord
+    bot: BotProcess
+    stage: Stage
+    story: Story
+    database_url: str
     error: str | None = None
-    bot_log: str = ""
-    database_url: str = ""
-    extras: dict = field(default_factory=dict)
 
 
-async def play(seed: int, workdir: Path, *, on_stage=None) -> Outcome:
-    """Play the whole story; never raises for a failure of the bot or of the story (it is in
-    `Outcome.error`); the caller renders the transcript from `Outcome` while the fake still holds it."""
-    outcome = Outcome(database_url=f"sqlite:///{workdir / 'binome.db'}")
+@contextlib.asynccontextmanager
+async def demo_world(seed: int, workdir: Path) -> AsyncIterator[Outcome]:
+    """The server as the story finds it, and the bot not started yet. On the way out (the end, an error,
+    Ctrl-C) the bot is stopped and the local Discord closed."""
     fake = FakeDiscord()
     await fake.start()
-    bot = None
     try:
         organiser = fake.add_user("nadia", global_name="Nadia", locale="fr")
         guild = fake.add_guild(SERVER, owner_id=organiser.id, preferred_locale="fr")
@@ -41,50 +43,27 @@ async def play(seed: int, workdir: Path, *, on_stage=None) -> Outcome:
         moderation = fake.add_text_channel(guild.id, "modération")
         moderators = fake.add_role(guild.id, "Modération")
         fake.update_member(guild.id, organiser.id, roles=[moderators.id])
-        moderator = fake.member(guild.id, organiser.id)
-        bot = BotProcess.for_fake(fake, outcome.database_url, workdir, BINOME_TICK_SECONDS="0.2")
+        database_url = f"sqlite:///{workdir / 'binome.db'}"
+        bot = BotProcess.for_fake(fake, database_url, workdir, BINOME_TICK_SECONDS=TICK_SECONDS)
         stage = Stage(fake, bot, guild.id, local(START, 9, 0))
-        outcome.stage = stage
-        await bot.migrate()
-        bot.set_time(local(START, 9, 0).isoformat())
-        stage.timeline.append((0.0, local(START, 9, 0)))
-        await bot.start(timeout=60)
-        setup = await stage.command(
-            moderator,
-            "mentoring-admin",
-            "setup",
-            channel_id=moderation.id,
-            options={
-                "moderator-role": moderators,
-                "moderators-channel": moderation,
-                "welcome-channel": welcome,
-                "language": "fr",
-                "weekday": 0,
-                "time": "09:00",
-                "timezone": "Europe/Paris",
-                "cycle-months": 2,
-            },
-        )
-        await stage.reply(setup)
-        story = Story(stage, seed, moderator, moderation.id)
-        outcome.story = story
-        await story.play()
-    except Exception:  # the bot (or the story) failed: the page shows it, the demo exits non-zero
-        outcome.error = traceback.format_exc()
+        story = Story(stage, seed, fake.member(guild.id, organiser.id), moderation.id, welcome.id, moderators.id)
+        try:
+            yield Outcome(fake, bot, stage, story, database_url)
+        finally:
+            await bot.stop()
     finally:
-        outcome.extras["fake"] = fake
-        outcome.extras["bot"] = bot
-        if bot is not None:
-            outcome.bot_log = bot.log()
-    return outcome
-
-
-async def close(outcome: Outcome) -> None:
-    bot, fake = outcome.extras.get("bot"), outcome.extras.get("fake")
-    if bot is not None:
-        await bot.stop()
-    if fake is not None:
         await fake.stop()
 
 
-__all__ = ["Outcome", "close", "datetime", "play", "timedelta"]
+async def play(outcome: Outcome) -> None:
+    """Start the bot and play the story. A failure of the bot (or of the story) is kept in
+    `outcome.error` for the page, not raised."""
+    bot, stage = outcome.bot, outcome.stage
+    try:
+        await bot.migrate()
+        bot.set_time(stage.now.isoformat())
+        stage.timeline.append((0.0, stage.now))
+        await bot.start(timeout=60)
+        await outcome.story.play()
+    except Exception:
+        outcome.error = traceback.format_exc()

@@ -37,11 +37,13 @@ class Duo:
 
 
 class Story:
-    def __init__(self, stage: Stage, seed: int, moderator: Member, moderators_channel: int) -> None:
+    def __init__(
+        self, stage: Stage, seed: int, moderator: Member, moderators_channel: int, welcome_channel: int, role: int
+    ) -> None:
         self.stage, self.fake = stage, stage.fake
         self.people = community(seed)
         self.moderator = moderator
-        self.moderators_channel = moderators_channel
+        self.moderators_channel, self.welcome_channel, self.moderator_role = moderators_channel, welcome_channel, role
         self.members: dict[str, Member] = {}
         self.duos: list[Duo] = []
         self.weeks: dict[int, list[int]] = {}  # pair channel → its weekly messages' ids
@@ -56,6 +58,20 @@ class Story:
         return next(p for p in self.people if self.members[p.handle].id == member_id)
 
     # -- chapter 1: the program opens --------------------------------------------------------------
+
+    async def opening(self) -> None:
+        """Nadia, who runs the club, sets the program up: moderators, channels, a weekly rhythm."""
+        options = {
+            "moderator-role": self.moderator_role,
+            "moderators-channel": self.moderators_channel,
+            "welcome-channel": self.welcome_channel,
+            "language": "fr",
+            "weekday": 0,  # Monday
+            "time": "09:00",
+            "timezone": "Europe/Paris",
+            "cycle-months": 2,  # a short cycle: its mid-point comes in the fifth week
+        }
+        await self.stage.reply(await self.admin("setup", **options))
 
     async def arrivals(self) -> None:
         """Everyone arrives on the server, is welcomed by the bot in a DM, and joins the program."""
@@ -317,6 +333,7 @@ class Story:
 
     async def play(self) -> None:
         stage = self.stage
+        await self.opening()
         await self.arrivals()
         await self.round()
         # Four pairs with a part to play (the seed decides which); the others simply meet every week.

@@ -188,6 +188,13 @@ def _button_text(component: dict[str, Any] | None) -> str:
 
 
 def _option_text(fake: FakeDiscord, value: Any) -> str:
+    """An option as Discord shows it in "X used /command ...": channels, roles and members by name."""
     if hasattr(value, "mention"):
         return value.mention
+    if isinstance(value, int) and not isinstance(value, bool) and value > 1 << 32:
+        if fake.world.channels.get(value) is not None:
+            return f"<#{value}>"
+        if any(value in guild.roles for guild in fake.world.guilds.values()):
+            return f"<@&{value}>"
+        return f"<@{value}>"
     return str(value)
