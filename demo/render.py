@@ -54,8 +54,9 @@ class Page:
 
     # -- text ------------------------------------------------------------------------------------
 
-    def text(self, raw: str) -> str:
-        """Discord markdown, the subset the bot writes, with mentions and timestamps resolved."""
+    def text(self, raw: str, at: str | None = None) -> str:
+        """Discord markdown, the subset the bot writes, with mentions and timestamps resolved (relative
+        ones from `at`, the message's simulated date)."""
         out = html.escape(raw or "", quote=False)
         out = re.sub(
             r"&lt;@!?(\d+)&gt;", lambda m: f'<span class="mention">@{html.escape(self.name(m[1]))}</span>', out
@@ -70,7 +71,7 @@ class Page:
             lambda m: f'<span class="mention">#{html.escape(self._channel_name(m[1]))}</span>',
             out,
         )
-        out = re.sub(r"&lt;t:(\d+)(?::([a-zA-Z]))?&gt;", lambda m: _timestamp(int(m[1]), m[2] or "f"), out)
+        out = re.sub(r"&lt;t:(\d+)(?::([a-zA-Z]))?&gt;", lambda m: _timestamp(int(m[1]), m[2] or "f", at), out)
         out = re.sub(r"```(.+?)```", r"<pre>\1</pre>", out, flags=re.S)
         out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
         out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out, flags=re.S)
@@ -146,7 +147,7 @@ class Page:
         parts = []
         if message["content"]:
             edited = ' <span class="edited">(edited)</span>' if message["edited"] else ""
-            parts.append(f'<div class="content">{self.text(message["content"])}{edited}</div>')
+            parts.append(f'<div class="content">{self.text(message["content"], message["at"])}{edited}</div>')
         parts += [self.embed(e) for e in message["embeds"]]
         parts.append(self.attachments(message))
         if message["components"]:
@@ -189,7 +190,7 @@ class Page:
             )
             extra += f'<dl class="form-values">{rows}</dl>'
         if action.get("modal"):
-            extra += f'<div class="modal-note">🗔 the form «{html.escape(action["modal"])}» opened</div>'
+            extra += f'<div class="modal-note">↳ the form «{html.escape(action["modal"])}» opened</div>'
         if action.get("rejected"):
             extra += f'<div class="error-note">Discord refused the answer: {html.escape(str(action["rejected"]))}</div>'
         replies = "".join(
@@ -252,7 +253,19 @@ class Page:
 """
 
 
-def _timestamp(unix: int, style: str) -> str:
+def _timestamp(unix: int, style: str, at: str | None = None) -> str:
     moment = datetime.fromtimestamp(unix, ZoneInfo("UTC")).astimezone(LYON)
+    if style == "R" and at is not None:
+        return f'<span class="timestamp">{_relative(moment - datetime.fromisoformat(at))}</span>'
     formats = {"t": "%H:%M", "T": "%H:%M:%S", "d": "%d/%m/%Y", "D": "%d %B %Y", "F": "%A %d %B %Y %H:%M"}
     return f'<span class="timestamp">{moment.strftime(formats.get(style, "%d %B %Y %H:%M"))}</span>'
+
+
+def _relative(delta) -> str:
+    """Discord's relative timestamp ("in 4 days", "2 hours ago"), as the reader saw it then."""
+    seconds = abs(delta.total_seconds())
+    units = (("month", 30 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+    unit, size = next(((unit, size) for unit, size in units if seconds >= size), units[-1])
+    count = round(seconds / size)
+    text = f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"in {text}" if delta.total_seconds() >= 0 else f"{text} ago"

@@ -67,3 +67,7 @@ async def play(outcome: Outcome) -> None:
         await outcome.story.play()
     except Exception:
         outcome.error = traceback.format_exc()
+        return
+    refused = [str(r) for r in outcome.fake.invalid_requests]  # bodies Discord would refuse: the bot's bug
+    if refused or outcome.fake.stats.internal_errors:
+        outcome.error = "Discord refused requests of the bot:\n" + "\n".join(refused or ["(the fake crashed)"])

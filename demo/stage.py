@@ -15,7 +15,7 @@ from typing import Any
 from demo.bot_process import BotProcess
 from fake_discord import FakeDiscord
 from fake_discord.interactions import Interaction
-from fake_discord.models import Member, Message
+from fake_discord.models import Member, Message, walk_components
 
 # How long the scenario waits for the bot's scheduled work (weekly runs, nudges...) or a reply.
 PATIENCE = 30.0
@@ -130,7 +130,11 @@ class Stage:
         title = (opener.modal.title if opener.modal else None) or "form"
         interaction = await self.fake.submit_modal(opener, values, user_id)
         self._record(interaction, user_id, title, "modal")
-        self.actions[-1].values = dict(values)
+        # Shown as the form showed them: each field under its label.
+        labels = {
+            c.get("custom_id"): c.get("label") for c in walk_components(opener.modal.components if opener.modal else [])
+        }
+        self.actions[-1].values = {labels.get(key) or key: value for key, value in values.items()}
         return interaction
 
     async def form(self, user: Member | int, source: Message | Interaction, suffix: str, values: dict[str, str]):
@@ -174,8 +178,6 @@ def component_id(source, suffix: str) -> str:
 
 
 def _component(fake: FakeDiscord, source, custom_id: str) -> dict[str, Any] | None:
-    from fake_discord.models import walk_components
-
     message = fake._message_target(source)
     return next((c for c in walk_components(message.components) if c.get("custom_id") == custom_id), None)
 

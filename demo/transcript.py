@@ -42,7 +42,8 @@ def capture(stage: Stage, *, moderators_channel: int | None, files_dir: Path) ->
             "at": clock.at(datetime.fromisoformat(m.timestamp).timestamp()).isoformat(),
             "content": shown.get("content") or "",
             "first_content": first if first is not None else (m.content or ""),
-            "edited": bool(m.history) and version is None,
+            # (a deferred answer replacing its "thinking…" is not an edit for Discord either)
+            "edited": any(not int(v.get("flags") or 0) & LOADING for v in m.history) and version is None,
             "embeds": shown.get("embeds") or [],
             "components": shown.get("components") or [],
             "attachments": attachments,
