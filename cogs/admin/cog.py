@@ -201,7 +201,8 @@ class Admin(
         that matches), the server's zone and the common zones of its languages. Pure computation on a
         few hundred names: answered at once."""
         now = self.bot.clock.now()
-        config = self.bot.guild_configs.cached(interaction.guild_id) if interaction.guild_id else None
+        # The cache answers at once; a server never read since start-up costs one small query.
+        config = await self.bot.guild_configs.get(interaction.guild_id) if interaction.guild_id else None
         program = self.bot.moderators_locale(interaction.guild) if interaction.guild else locale_of(interaction)
         languages = [program, *(language for language in SUPPORTED if language != program)]
         common = common_zones(languages, [config.timezone] if config else [], limit=MAX_CHOICES)

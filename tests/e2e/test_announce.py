@@ -78,7 +78,7 @@ async def test_an_announced_round_and_the_members_it_left_out(fake, bot, db, dat
     assert "📣 Appariement annoncé pour le" in preview.text and "1 disponible, 1 passe son tour" in preview.text
     assert f"<@{m[0].id}>" not in preview.text, "who sits the round out is not in it"
     await fake.click(preview, component_id(preview, ":confirm:0"), owner.id)
-    await fake.wait_for(lambda: "2/2 pair(s) created" in fake.message(preview.id).text, description="the round")
+    await fake.wait_for(lambda: "2/2 pairs created" in fake.message(preview.id).text, description="the round")
 
     async with db.session() as session:
         paired = {member for p in (await session.scalars(select(Pair))).all() for member in p.members()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.db.models import AuditEntry, MemberProfile, Skill
-from tests.e2e.helpers import PROFILE_TEXT, component_id
+from tests.e2e.helpers import PROFILE_TEXT, choose_zone, component_id
 
 # 18 skills added to the 12 of the default catalogue: 30 in all, on three sides (one a moderator named).
 NEW_SKILLS = [
@@ -120,9 +120,11 @@ async def test_a_30_skill_catalogue_a_member_choosing_among_them_a_rename_and_a_
     await (await fake.click(join, component_id(join, ":join:pick:done"), alice.id)).response()
     for suffix, values in ((":join:languages", ["fr"]), (":join:in_person", ["no"])):
         await (await fake.select(join, component_id(join, suffix), values, alice.id)).response()
-    form = await fake.click(join, component_id(join, ":join:continue"), alice.id)
-    assert (await form.response()).type == 9
-    saved = await fake.submit_modal(form, {**PROFILE_TEXT, "city": ""}, alice.id)
+    step = await fake.click(join, component_id(join, ":join:continue"), alice.id)
+    assert (await step.response()).type == 7, "Continue shows the time-zone step"
+    form = await choose_zone(fake, join, alice.id, "Europe/Paris")
+    typed = {key: value for key, value in PROFILE_TEXT.items() if key != "timezone"}
+    saved = await fake.submit_modal(form, {**typed, "city": ""}, alice.id)
     assert "Bienvenue dans le programme" in (await saved.final_message()).text
     async with db.session() as session:
         profile = (await session.scalars(select(MemberProfile))).one()

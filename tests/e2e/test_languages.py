@@ -82,7 +82,7 @@ async def test_on_a_french_server_an_english_only_pair_gets_english(fake, bot, d
     )
     # The odd one out's DM is in the language they chose (English), not the server's.
     await fake.wait_for(lambda: fake.dms(odd), description="the odd one out's DM")
-    assert "no partner could be found for you" in fake.dms(odd)[0].content
+    assert "could not pair you this time" in fake.dms(odd)[0].content
 
     # The weekly message.
     await remind_now(fake, guild, owner, "fr")

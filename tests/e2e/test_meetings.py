@@ -141,7 +141,13 @@ async def test_a_weekly_slot_agreed_reminded_nudged_updated_across_restarts_down
     bot.set_time("2026-12-14T14:00:30+00:00")
     [week_of_14] = await fake.wait_for(lambda: weekly_messages(fake, pair, "2026-12-14"), description="the run")
     assert stamp("2026-12-17T18:30:00") in week_of_14.content
-    skipped = await fake.click(week_of_14, component_id(week_of_14, ":skip"), a)
+    asked = await fake.click(week_of_14, component_id(week_of_14, ":skip"), a)
+    assert "proposition est publiée" in (await asked.response()).content  # a skip needs the partner's click
+    proposal = await fake.wait_for(
+        lambda: [m for m in fake.messages(pair.channel_id) if any("binome:weekskip:" in c for c in m.custom_ids())],
+        description="the skip proposal",
+    )
+    skipped = await fake.click(proposal[-1], proposal[-1].custom_ids()[0], b)
     assert (await skipped.response()).type == 7
     bot.set_time("2026-12-17T17:45:00+00:00")
     await bot.wait_for_log("not reminded: its week is skipped")

@@ -11,7 +11,7 @@ from bot.clock import SystemClock
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, MemberAvoid, MemberProfile, Pair, PairExclusion
 from bot.services.membership import Membership
-from tests.e2e.helpers import PROFILE_TEXT, component_id, fill_join_menus
+from tests.e2e.helpers import PROFILE_TEXT, choose_zone, component_id, fill_join_menus
 from tests.helpers import BUSINESS_DRAFT, WEB_DRAFT
 
 
@@ -65,9 +65,11 @@ async def test_avoid_exclusion_and_organizations_are_honoured_by_the_next_round(
     assert (await opened.response()).type == 9
     given = await fake.submit_modal(opened, {"organization": "Acme"}, m[4].id)
     assert "**Organisation :** Acme" in (await given.response()).content
-    form = await fake.click(join, component_id(join, ":join:continue"), m[4].id)
-    assert (await form.response()).type == 9
-    await (await fake.submit_modal(form, PROFILE_TEXT, m[4].id)).response()
+    step = await fake.click(join, component_id(join, ":join:continue"), m[4].id)
+    assert (await step.response()).type == 7, "Continue shows the time-zone step"
+    form = await choose_zone(fake, join, m[4].id, "Europe/Paris")
+    typed = {key: value for key, value in PROFILE_TEXT.items() if key != "timezone"}
+    await (await fake.submit_modal(form, typed, m[4].id)).response()
 
     # member0 privately avoids member1; bad input is refused and nothing is stored.
     assert "Tu ne peux pas t'éviter toi-même" in await text_of(await run(m[0], "mentoring", "avoid", {"member": m[0]}))
@@ -108,7 +110,7 @@ async def test_avoid_exclusion_and_organizations_are_honoured_by_the_next_round(
     assert "🚫 2 binômes possibles ont été écartés par des exclusions." in preview.text
     assert "🏢 1 binôme possible a été écarté car les deux sont de la même organisation." in preview.text
     confirm = await fake.click(preview, component_id(preview, ":confirm:0"), owner.id)
-    await fake.wait_for(lambda: "3/3 pair(s) created" in fake.message(preview.id).text, description="the round")
+    await fake.wait_for(lambda: "3/3 pairs created" in fake.message(preview.id).text, description="the round")
     async with db.session() as session:
         pairs = {frozenset(p.members()) for p in (await session.scalars(select(Pair))).all()}
         organizations = {p.user_id: p.organization for p in (await session.scalars(select(MemberProfile))).all()}

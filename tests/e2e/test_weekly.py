@@ -31,7 +31,7 @@ async def start_program(fake: FakeDiscord, bot: BotProcess, database_url: str, m
     message = await command.final_message()
     await fake.click(message, component_id(message, ":confirm:0"), owner.id)
     await fake.wait_for(
-        lambda: f"{members // 2}/{members // 2} pairs created" in fake.message(message.id).text,
+        lambda: f"{members // 2}/{members // 2} pair" in fake.message(message.id).text,  # "1/1 pair", "3/3 pairs"
         description="pairs created",
     )
     return guild, owner
