@@ -3,6 +3,7 @@ clock file and log in the run's own directory), the story played, and what happe
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import traceback
 from collections.abc import AsyncIterator
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from demo.bot_process import BotProcess
 from demo.scenario import START, Story, local
-from demo.stage import Stage
+from demo.stage import BotFailed, Stage
 from fake_discord import FakeDiscord
 
 SERVER = "Club des entrepreneurs de Lyon"
@@ -64,10 +65,32 @@ async def play(outcome: Outcome) -> None:
         bot.set_time(stage.now.isoformat())
         stage.timeline.append((0.0, stage.now))
         await bot.start(timeout=60)
-        await outcome.story.play()
+        await _unless_the_bot_dies(outcome)
     except Exception:
         outcome.error = traceback.format_exc()
         return
     refused = [str(r) for r in outcome.fake.invalid_requests]  # bodies Discord would refuse: the bot's bug
     if refused or outcome.fake.stats.internal_errors:
         outcome.error = "Discord refused requests of the bot:\n" + "\n".join(refused or ["(the fake crashed)"])
+
+
+async def _unless_the_bot_dies(outcome: Outcome) -> None:
+    """Play the story; if the bot process exits meanwhile, stop at once and say so."""
+    process = outcome.bot.process
+    assert process is not None
+    story = asyncio.create_task(outcome.story.play())
+    exited = asyncio.create_task(process.wait())
+    try:
+        await asyncio.wait({story, exited}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (story, exited):
+            task.cancel()
+    if story.done() and not story.cancelled() and story.exception() is None:
+        return
+    if not story.cancelled() and story.done():
+        raise story.exception()  # type: ignore[misc]
+    last = outcome.stage.actions[-1].label if outcome.stage.actions else "the start"
+    raise BotFailed(
+        f"the bot exited (code {process.returncode}) in the middle of the story (after {last}); "
+        f"the end of its log:\n{outcome.bot.log()[-4000:]}"
+    )
