@@ -218,15 +218,9 @@ class Story:
             [message] = await stage.until(new_one, f"week {week}'s message to {duo.first.name} and {duo.second.name}")
             known.append(message.id)
 
-    def mentor_of(self, weekly_message) -> int:
-        content = weekly_message.content
-        start = content.index("<@") + 2
-        return int(content[start : content.index(">", start)])
-
-    async def log(self, duo: Duo, minutes: int, mode: str = "video", note: str | None = None) -> None:
+    async def log(self, duo: Duo, minutes: int, mode: str = "video") -> None:
+        """`/pair log`: a session held (led by this week's mentor, the bot's default)."""
         options = {"held": True, "format": mode, "minutes": minutes}
-        if note:
-            options["note"] = note
         logged = await self.stage.command(duo.second, "pair", "log", channel_id=duo.channel_id, options=options)
         await self.stage.reply(logged)
 
@@ -242,7 +236,7 @@ class Story:
         await stage.reply(await stage.submit(duo.first, modal, {"note": note}))
 
     async def swap(self, duo: Duo) -> None:
-        """The learner proposes to lead this week; the partner accepts."""
+        """The one being mentored this week offers to lead instead; the partner accepts."""
         stage = self.stage
         await (await stage.command(duo.second, "pair", "swap", channel_id=duo.channel_id)).response(timeout=PATIENCE)
         proposal = await stage.posted(duo.channel_id, "binome:swap:", "the swap proposal")
