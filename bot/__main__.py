@@ -10,6 +10,8 @@ import sys
 
 import discord
 import yarl
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock, FileClock, SystemClock
 from bot.db.engine import Database
@@ -36,6 +38,9 @@ account or token: a scripted community through a whole mentoring cycle, written 
 
 EXIT_CONFIG = 2
 EXIT_DISCORD_REFUSED = 3
+EXIT_SHARDS_TAKEN = 4  # another live process runs these shards (or uses this SQLite file)
+EXIT_NO_DATABASE = 5
+EXIT_SHARDS_LOST = 6  # the shard leases were lost while running (PostgreSQL gone, or another process took them)
 
 
 def _redirect_discord(settings: Settings) -> None:
@@ -50,11 +55,28 @@ def _clock(settings: Settings) -> Clock:
     return FileClock(settings.clock_file) if settings.clock_file else SystemClock()
 
 
+def _database_unreachable(settings: Settings, exc: BaseException) -> str:
+    url = make_url(settings.database_url)
+    where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}" if settings.on_postgresql else url.database
+    kind = "PostgreSQL server" if settings.on_postgresql else "SQLite database"
+    fix = (
+        "Start PostgreSQL (or fix DATABASE_URL), create the database (createdb), then `python -m bot db upgrade`."
+        if settings.on_postgresql
+        else "Check that its folder exists and is writable."
+    )
+    return f"cannot reach the {kind} at {where} (DATABASE_URL): {exc.__class__.__name__}: {exc}. {fix}"
+
+
 async def _run_bot(settings: Settings) -> int:
     from bot.client.bot import Binome  # imported late: `db upgrade` must not need the cogs to import
+    from bot.services.shards import ShardsTaken
 
     async with Database(settings.database_url) as db:
-        current, head = await current_and_head(db.engine)
+        try:
+            current, head = await current_and_head(db.engine)
+        except (OSError, SQLAlchemyError) as exc:
+            log.error("%s", _database_unreachable(settings, exc))
+            return EXIT_NO_DATABASE
         if current != head:
             log.error(
                 "the database is at migration %s but the code expects %s: run `python -m bot db upgrade` "
@@ -68,6 +90,9 @@ async def _run_bot(settings: Settings) -> int:
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
             try:
                 await bot.start(settings.discord_token.reveal())
+            except ShardsTaken as exc:
+                log.error("%s", exc)
+                return EXIT_SHARDS_TAKEN
             except discord.LoginFailure:
                 log.error("Discord refused the token: check DISCORD_TOKEN (Developer Portal → Bot → Reset Token)")
                 return EXIT_DISCORD_REFUSED
@@ -77,6 +102,8 @@ async def _run_bot(settings: Settings) -> int:
                     "(your application → Bot → Privileged Gateway Intents → Server Members Intent)"
                 )
                 return EXIT_DISCORD_REFUSED
+            if bot.shards_lost is not None:
+                return EXIT_SHARDS_LOST
     return 0
 
 
@@ -96,7 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level)
 
     if args.command == "db":
-        upgrade(settings.database_url)
+        try:
+            upgrade(settings.database_url)
+        except (OSError, SQLAlchemyError) as exc:
+            log.error("%s", _database_unreachable(settings, exc))
+            return EXIT_NO_DATABASE
         log.info("database is up to date")
         return 0
 

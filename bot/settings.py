@@ -11,6 +11,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot.domain.shards import ShardConfigError, describe_shards, parse_shard_count, parse_shard_ids
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_LOCALES = ("fr", "en")
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'binome.db'}"
@@ -77,6 +79,14 @@ class Settings:
     # How long a run holds what it claimed (a week's message, a kickoff...) without renewing it: after
     # a crash, another run takes the work over once this has passed. Tests shorten it.
     claim_lease_seconds: float = 120.0
+    # Sharding across processes (`SHARD_COUNT`, `SHARD_IDS`): None = one process running every shard of
+    # the count Discord recommends. With SHARD_COUNT alone this process runs all of that many shards.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def on_postgresql(self) -> bool:
+        return self.database_url.startswith("postgresql")
 
     @classmethod
     def from_env(cls, env_file: Path | None = PROJECT_ROOT / ".env") -> Settings:
@@ -88,9 +98,11 @@ class Settings:
             choices = ", ".join(SUPPORTED_LOCALES)
             raise SettingsError(f"DEFAULT_LOCALE must be one of {choices}, got {locale!r}")
         clock_file = env.get("BINOME_CLOCK_FILE", "").strip()
+        database_url = normalise_database_url(env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL)
+        shard_count, shard_ids = _shards(env.get("SHARD_COUNT", ""), env.get("SHARD_IDS", ""), database_url)
         return cls(
             discord_token=Secret(env.get("DISCORD_TOKEN", "").strip()),
-            database_url=normalise_database_url(env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL),
+            database_url=database_url,
             dev_guild_id=_optional_int("DEV_GUILD_ID", env.get("DEV_GUILD_ID")),
             default_locale=locale,
             log_level=(env.get("LOG_LEVEL", "INFO").strip() or "INFO").upper(),
@@ -101,4 +113,29 @@ class Settings:
             claim_lease_seconds=_positive_float(
                 "BINOME_CLAIM_LEASE_SECONDS", env.get("BINOME_CLAIM_LEASE_SECONDS"), 120.0
             ),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
+
+
+def _shards(raw_count: str, raw_ids: str, database_url: str) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT and SHARD_IDS, checked together (and against the database: several processes need
+    PostgreSQL, the one database they can all share)."""
+    raw_count, raw_ids = raw_count.strip(), raw_ids.strip()
+    if not raw_count and not raw_ids:
+        return None, None
+    if not raw_count:
+        raise SettingsError(f"SHARD_IDS={raw_ids} needs SHARD_COUNT (the total number of shards, in every process)")
+    try:
+        count = parse_shard_count(raw_count)
+        ids = parse_shard_ids(raw_ids, count) if raw_ids else None
+    except ShardConfigError as exc:
+        raise SettingsError(str(exc)) from exc
+    if not database_url.startswith("postgresql"):
+        shards = describe_shards(ids if ids is not None else range(count), count)
+        raise SettingsError(
+            f"SHARD_COUNT/SHARD_IDS ({shards}) split the bot across several processes, which must share one "
+            "PostgreSQL database, but DATABASE_URL is SQLite (one process only). Set DATABASE_URL to "
+            'postgresql://... (README, "Running several processes"), or remove SHARD_COUNT and SHARD_IDS.'
+        )
+    return count, ids

@@ -1,5 +1,8 @@
 """The gateway websocket: HELLO, IDENTIFY/READY/GUILD_CREATE, heartbeats, member chunks, RESUME.
 
+Sessions are sharded as on Discord (``shards.py``): each gets its own guilds' events only, an
+interaction goes to one session, and IDENTIFYs are rate limited per bucket.
+
 Frames are plain JSON text (the client's ``compress`` query parameter and IDENTIFY flag are ignored;
 discord.py only inflates binary frames). Dispatches carry increasing sequence numbers and are kept
 per session so that a RESUME replays what the client missed.
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from . import payloads
+from .shards import IdentifyLimiter, event_guild, holds, session_shard, shard_problem
 from .state import GUILD_MEMBERS, GUILD_PRESENCES, GUILD_VOICE_STATES, MESSAGE_CONTENT
 
 if TYPE_CHECKING:
@@ -71,6 +75,9 @@ class Gateway:
         self.sessions: dict[str, Session] = {}
         self.events: list[GatewayEvent] = []
         self.identify_count = 0
+        self.identify_limiter = IdentifyLimiter(fake.max_concurrency)
+        #: op 9 sent for an IDENTIFY over the identify limit (sessions invalidated)
+        self.invalidations = 0
         self.close_codes: list[int] = []
         self._sockets: set[web.WebSocketResponse] = set()
         self._writers: set[asyncio.Task[None]] = set()
@@ -78,11 +85,31 @@ class Gateway:
     # -- sending -----------------------------------------------------------------------------
 
     def dispatch(self, name: str, data: dict[str, Any], intent: int = 0) -> None:
-        """Send a dispatch to every identified session subscribed to ``intent`` (0 = always)."""
-        for session in list(self.sessions.values()):
+        """Send a dispatch to every identified session of the event's guild's shard subscribed to
+        ``intent`` (0 = always); an interaction to one session only."""
+        guild_id = event_guild(name, data)
+        if name == "INTERACTION_CREATE":
+            chosen = self.interaction_session(guild_id)
+            targets = [chosen] if chosen is not None else []
+        else:
+            targets = [session for session in self.sessions.values() if holds(session, guild_id)]
+        for session in targets:
             if intent and not session.has(intent):
                 continue
             self._send_dispatch(session, name, self._redact(session, name, data))
+
+    def interaction_session(self, guild_id: int | None) -> Session | None:
+        """The session an interaction in ``guild_id`` goes to: one of its shard, the newest connected."""
+        holding = [session for session in self.sessions.values() if holds(session, guild_id)]
+        candidates = [session for session in holding if session.connected] or holding
+        return max(candidates, key=lambda session: session.identified_at, default=None)
+
+    def is_ready(self, session: Session, chunks: bool | None = None) -> bool:
+        """Connected and (``chunks``, default: with the members intent) got its guilds' member chunks."""
+        if not session.connected:
+            return False
+        want_chunks = session.has(GUILD_MEMBERS) if chunks is None else chunks
+        return not want_chunks or all(g in session.chunked_guilds for g in self.fake.world.guilds if holds(session, g))
 
     def _redact(self, session: Session, name: str, data: dict[str, Any]) -> dict[str, Any]:
         if name == "GUILD_CREATE" and not session.has(GUILD_VOICE_STATES):
@@ -209,22 +236,34 @@ class Gateway:
         if intents & privileged & ~allowed:
             await self._close(ws, 4014, "Disallowed intent(s).")
             return None
-        self.identify_count += 1
-        # A fresh IDENTIFY (e.g. a restarted bot process): forget sessions nobody is connected to.
-        for stale in [sid for sid, s in self.sessions.items() if not s.connected]:
-            del self.sessions[stale]
+        world = fake.world
+        problem = shard_problem(data.get("shard"), len(world.guilds), fake.rules.max_guilds_per_shard)
+        if problem is not None:
+            await self._close(ws, *problem)
+            return None
         session = Session(id=secrets.token_hex(16), intents=intents, shard=data.get("shard"))
+        if not self.identify_limiter.admit(session_shard(session), fake.rules.identify_interval):
+            # Over the bucket's identify limit: an invalid session, not resumable (discord.py identifies again).
+            self.invalidations += 1
+            self._send_raw(queue, {"op": 9, "d": False, "s": None, "t": None})
+            self.fake._notify()
+            return None
+        self.identify_count += 1
+        # A fresh IDENTIFY (e.g. a restarted bot process): forget this shard's sessions nobody is connected to.
+        shard = session_shard(session)
+        for stale in [sid for sid, s in self.sessions.items() if not s.connected and session_shard(s) == shard]:
+            del self.sessions[stale]
         session.ws, session.queue = ws, queue
         self.sessions[session.id] = session
-        world = fake.world
+        own = [guild for guild in world.guilds.values() if holds(session, guild.id)]
         ready = {
             "v": 10,
             "user": payloads.client_user_json(world.bot_user),
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in world.guilds],
+            "guilds": [{"id": str(guild.id), "unavailable": True} for guild in own],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": fake.gateway_url,
-            "shard": session.shard or [0, 1],
+            "shard": list(shard),
             "application": {"id": str(world.application_id), "flags": world.application_flags},
             "private_channels": [],
             "relationships": [],
@@ -236,7 +275,7 @@ class Gateway:
             "_trace": ["fake-discord"],
         }
         self._send_dispatch(session, "READY", ready)
-        for guild in list(world.guilds.values()):
+        for guild in own:
             data = payloads.guild_json(guild, world, gateway=True)
             self._send_dispatch(session, "GUILD_CREATE", self._redact(session, "GUILD_CREATE", data))
         return session

@@ -122,7 +122,8 @@ def _patch(node: Any, *, request: bool) -> Any:
       - snowflakes (``SnowflakeType``, a decimal string): Discord also accepts them as JSON integers,
         which is what discord.py sends for overwrite ids, ``recipient_id``, allowed-mention users and
         attachment ids (``{"id": 0}`` for the first file of a multipart request).
-    * Responses only: see ``_patched`` (the codes inside an ``errors`` tree are strings).
+    * Responses only: see ``_patched`` (the codes inside an ``errors`` tree are strings; the gateway's
+      URL is a ``wss://`` one).
     """
     if isinstance(node, list):
         return [_patch(item, request=request) for item in node]
@@ -154,6 +155,10 @@ def _patched(request: bool) -> dict[str, Any]:
         # integer ``code`` of the top-level error; Discord sends their codes as strings (BASE_TYPE_REQUIRED).
         entry = {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}
         schemas["InnerErrors"]["properties"]["_errors"]["items"] = {**entry, "required": ["code", "message"]}
+        # The gateway's address is a websocket URL (Discord answers wss://gateway.discord.gg): the "uri"
+        # format, checked as Discord checks the URLs it is sent (http, https, attachment), is not meant.
+        for name in ("GatewayResponse", "GatewayBotResponse"):
+            schemas[name]["properties"]["url"] = {"type": "string", "pattern": "^wss?://[^/]+"}
     return patched
 
 

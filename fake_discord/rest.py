@@ -213,11 +213,18 @@ async def get_gateway(request: web.Request) -> web.Response:
 
 
 async def get_gateway_bot(request: web.Request) -> web.Response:
+    fake = fake_of(request)
+    total = 1000
     return json_response(
         {
-            "url": fake_of(request).gateway_url,
-            "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 86400000, "max_concurrency": 1},
+            "url": fake.gateway_url,
+            "shards": fake.shard_count,
+            "session_start_limit": {
+                "total": total,
+                "remaining": max(total - fake.gateway.identify_count, 0),
+                "reset_after": 86400000,
+                "max_concurrency": fake.max_concurrency,
+            },
         }
     )
 

@@ -31,7 +31,8 @@ from .interactions import Interaction
 from .ratelimit import DEFAULT_LIMIT, RateLimiter
 from .records import Fault, RequestRecord, Stats
 from .rest import build_app
-from .state import GUILD_MEMBERS, Rules, World
+from .shards import ShardDriver
+from .state import Rules, World
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 _INTENT_FLAGS = {"presences": 1 << 13, "members": 1 << 15, "message_content": 1 << 19}
 
 
-class FakeDiscord(WorldDriver, InteractionDriver):
+class FakeDiscord(WorldDriver, InteractionDriver, ShardDriver):
     def __init__(
         self,
         token: str = "test-token",
@@ -53,6 +54,8 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         route_limits: dict[str, tuple[int, float]] | None = None,
         default_route_limit: tuple[int, float] | None = DEFAULT_LIMIT,
         heartbeat_interval_ms: int = 41250,
+        shard_count: int = 1,
+        max_concurrency: int = 1,
         host: str = "127.0.0.1",
         port: int = 0,
         rules: Rules | None = None,
@@ -66,6 +69,9 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         self.rules = rules or Rules()
         self.rules.interaction_deadline = interaction_deadline
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        #: GET /gateway/bot: the shard count Discord recommends, and its identify buckets (shards.py)
+        self.shard_count = shard_count
+        self.max_concurrency = max_concurrency
         self.host = host
         self._port = port
         flags = 0
@@ -259,21 +265,16 @@ class FakeDiscord(WorldDriver, InteractionDriver):
         self.gateway.request_reconnect()
 
     async def wait_until_ready(self, timeout: float = 15.0, *, chunks: bool | None = None) -> Session:
-        """Wait until a bot identified, got READY + every GUILD_CREATE, and (``chunks``, default: when
-        it asked for the members intent) every guild's member chunk request was answered.
+        """Wait until a bot identified, got READY + every GUILD_CREATE of its shard, and (``chunks``, default:
+        when it asked for the members intent) every such guild's member chunk request was answered
+        (one session; ``wait_for_shards`` waits for every shard).
 
         discord.py fires ``on_ready`` ``guild_ready_timeout`` (2 s by default) after the last
         GUILD_CREATE, so the bot's own on_ready work (e.g. ``tree.sync``) may still be running:
         wait for its effects too (``wait_for_commands``, ``wait_for_request``)."""
 
         def ready() -> Session | None:
-            for session in self.gateway.sessions.values():
-                if not session.connected:
-                    continue
-                want_chunks = session.has(GUILD_MEMBERS) if chunks is None else chunks
-                if not want_chunks or all(g in session.chunked_guilds for g in self.world.guilds):
-                    return session
-            return None
+            return next((s for s in self.gateway.sessions.values() if self.gateway.is_ready(s, chunks)), None)
 
         return await self.wait_for(ready, timeout=timeout, description="waiting for the bot to identify")
 

@@ -72,6 +72,10 @@ class Rules:
     #: refuse (AssertionError in the driver) what the Discord client would not let a user run:
     #: a command whose ``default_member_permissions`` the member lacks, or outside its ``contexts``
     enforce_command_permissions: bool = True
+    #: seconds between two IDENTIFYs of one bucket (``shard_id % max_concurrency``); faster → op 9. 0: off
+    identify_interval: float = 5.0
+    #: guilds one shard may serve: an IDENTIFY with too few shards for the guilds is closed 4011. 0: off
+    max_guilds_per_shard: int = 2500
 
 
 def normalize_text_channel_name(name: str) -> str:

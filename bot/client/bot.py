@@ -15,12 +15,14 @@ import cogs
 from bot.client.command_sync import sync_commands
 from bot.client.errors import BinomeTree
 from bot.client.interactions import reply_key
+from bot.client.sharding import before_identify, take_shards
 from bot.client.translator import CatalogueTranslator
 from bot.client.ui import has_handler
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Pair
 from bot.domain.languages import member_language
+from bot.domain.shards import describe_shards
 from bot.i18n import SUPPORTED, supported_locale
 from bot.scheduler import Scheduler
 from bot.services.charters import Charters
@@ -29,11 +31,15 @@ from bot.services.community import CommunityServices
 from bot.services.console import ConsoleServices
 from bot.services.ending import PairEnding
 from bot.services.first_meetings import FirstMeetings
+from bot.services.guild_config import CHANGED as GUILD_SETTINGS_CHANGED
 from bot.services.guild_config import GuildConfigs
+from bot.services.identify import IdentifyGate
 from bot.services.languages import PairLanguages
+from bot.services.locks import Locks
 from bot.services.membership import Membership
 from bot.services.pairing import PairService
 from bot.services.rounds import MatchingRounds
+from bot.services.shards import ShardLeases
 from bot.services.slots import SlotService
 from bot.services.voice_sessions import VoiceRooms, VoiceSessions
 from bot.services.weekly import WeeklyService
@@ -62,7 +68,7 @@ def intents() -> discord.Intents:
     return chosen
 
 
-class Binome(commands.Bot):
+class Binome(commands.AutoShardedBot):
     def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands: everything is a slash command
@@ -70,10 +76,19 @@ class Binome(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=BinomeTree,
             help_command=None,
+            # Exactly these shards (SHARD_COUNT/SHARD_IDS), else all of Discord's recommended count (sharding.py).
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
         )
         self.settings = settings
         self.db = db
         self.clock = clock
+        # Shared with the other processes through the database only: shard leases (and the process's
+        # own connection, which LISTENs), the identify turns, locks by key.
+        self.shard_leases = ShardLeases(db, on_lost=self._shards_lost)
+        self.identify_gate = IdentifyGate(db)
+        self.max_concurrency = 1  # Discord's identify buckets, from GET /gateway/bot (setup_hook)
+        self.locks = Locks(db)
         # Exactly-once work (messages, kickoffs, reports...): claims with an owner and a lease.
         self.claims = Claims(db, clock, lease=timedelta(seconds=settings.claim_lease_seconds))
         # The use cases, shared by the cogs (which stay thin: parse, call these, render).
@@ -95,9 +110,15 @@ class Binome(commands.Bot):
         self.languages = PairLanguages(db, clock)  # each pair's language (members' ones: membership.locales)
         self.scheduler = Scheduler(clock, settings.tick_seconds)
         self._answering: set[asyncio.Task[None]] = set()
+        self.shards_lost: str | None = None
 
     async def setup_hook(self) -> None:
+        await take_shards(self)  # first: a second process for the same shards stops here
         await self.tree.set_translator(CatalogueTranslator())
+        # Listening first: a change another process makes meanwhile is not missed.
+        await self.shard_leases.listen(
+            GUILD_SETTINGS_CHANGED, self.guild_configs.on_notified, reread=self.guild_configs.load_all
+        )
         await self.guild_configs.load_all()
         await self.membership.locales.load_all()  # member_locale answers from memory
         for extension in discover_extensions():
@@ -137,12 +158,26 @@ class Binome(commands.Bot):
     async def on_ready(self) -> None:
         # Scheduled work needs the guild cache, so it starts once the gateway is ready.
         self.scheduler.start()
-        log.info("Binôme ready as %s in %d guild(s)", self.user, len(self.guilds))
+        shards = describe_shards(self.shard_ids or range(self.shard_count or 1), self.shard_count or 1)
+        log.info("Binôme ready as %s in %d guild(s) (%s)", self.user, len(self.guilds), shards)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await before_identify(self, shard_id)  # one IDENTIFY per bucket per 5 s, across processes
+
+    def _shards_lost(self, reason: str) -> None:
+        """Another process may run these shards now (or nothing can tell): stop, exit code 6."""
+        log.error("stopping: %s", reason)
+        self.shards_lost = reason
+        task = asyncio.get_running_loop().create_task(self.close(), name="close-shards-lost")
+        self._answering.add(task)  # (keeps a reference until it is done)
+        task.add_done_callback(self._answering.discard)
 
     async def close(self) -> None:
         await self.scheduler.shutdown()
         await self.cpu.shutdown()
         await super().close()
+        await self.identify_gate.close()
+        await self.shard_leases.close()  # last: the shards stay this process's until it is off Discord
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         # Every interaction gets an answer: a menu nothing handles (from before a restart, timed out, or

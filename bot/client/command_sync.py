@@ -1,7 +1,8 @@
 """Deliberate application-command sync: push the command set only when it changed.
 
 Discord rate-limits command registration and every sync makes clients refetch the commands, so the
-bot remembers a fingerprint of what it last pushed (per application and scope) in the database.
+bot remembers a fingerprint of what it last pushed (per application and scope) in the database, and
+processes sharing it compare and push one at a time (`bot.locks`), so a deploy pushes once.
 A development guild is synced on every start, since that is where commands are being worked on.
 """
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from bot.client.bot import Binome
 
 log = logging.getLogger(__name__)
+
+SYNC_LOCK = "command-sync"
 
 
 async def command_fingerprint(bot: Binome, guild: discord.abc.Snowflake | None = None) -> str:
@@ -51,12 +54,14 @@ async def sync_commands(bot: Binome) -> bool:
 
     scope = f"global:{bot.application_id}"
     fingerprint = await command_fingerprint(bot)
-    async with bot.db.session() as session:
-        if await _stored_fingerprint(session, scope) == fingerprint:
-            log.info("application commands unchanged; not syncing")
-            return False
-    await bot.tree.sync()
-    async with bot.db.session() as session:
-        await session.merge(CommandSyncState(scope=scope, payload_hash=fingerprint, synced_at=bot.clock.now()))
+    # Processes started together (a deploy) all compare: one at a time, so only the first pushes.
+    async with bot.locks.hold(SYNC_LOCK, bot.application_id or 0):
+        async with bot.db.session() as session:
+            if await _stored_fingerprint(session, scope) == fingerprint:
+                log.info("application commands unchanged; not syncing")
+                return False
+        await bot.tree.sync()
+        async with bot.db.session() as session:
+            await session.merge(CommandSyncState(scope=scope, payload_hash=fingerprint, synced_at=bot.clock.now()))
     log.info("application commands changed; synced globally")
     return True

@@ -180,6 +180,35 @@ class CommandSyncState(Base):
     synced_at: Mapped[datetime]
 
 
+class ShardLease(Base):
+    """Which live process runs a gateway shard (one row per shard count and shard id).
+
+    On PostgreSQL the lease itself is an advisory lock the process holds on a connection of its own for
+    its whole life (released by the server the moment that process or its connection dies); this row
+    names the holder, for the refusal a second process gets, and its heartbeat shows it alive.
+    """
+
+    __tablename__ = "shard_leases"
+
+    shard_count: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    shard_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    holder: Mapped[str] = mapped_column(String(96))  # "host:pid", as in claim owners
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+
+
+class GatewayIdentify(Base):
+    """When a session last started (IDENTIFY) in each of Discord's identify buckets, whichever process
+    started it: the next one in the bucket waits until 5 s have passed (`bot.services.identify`)."""
+
+    __tablename__ = "gateway_identifies"
+
+    max_concurrency: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    identified_at: Mapped[datetime]
+    shard: Mapped[str] = mapped_column(String(160))  # "shard 1 of 3 by host:pid"
+
+
 class MatchRound(Base):
     """A matching round: the proposal shown to moderators, then confirmed (once) or cancelled."""
 

@@ -9,7 +9,6 @@ panel is edited after each change; once both signed, the signed charter is poste
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
@@ -50,9 +49,10 @@ log = logging.getLogger(__name__)
 CHARTER_ID = "binome:charter:{pair_id}:{action}"
 CHARTER_PATTERN = r"binome:charter:(?P<pair_id>\d+):(?P<action>frame|objectives|goal|sign)"
 
-# One panel refresh at a time per pair, each rendering what is stored when it runs: the last edit
-# of the panel always shows the latest state, even when both members act at the same moment.
-_panel_locks: dict[int, asyncio.Lock] = {}
+# One panel refresh at a time per pair (`bot.locks`, in every process sharing the database), each
+# rendering what is stored when it runs: the last edit of the panel always shows the latest state, even
+# when both members act at the same moment.
+PANEL_LOCK = "charter-panel"
 
 
 def names_in(guild: discord.Guild, locale: str) -> NameOf:
@@ -117,8 +117,7 @@ async def refresh_panel(
     if channel is None:
         return None
     service = bot.charters
-    lock = _panel_locks.setdefault(pair.id, asyncio.Lock())
-    async with lock:
+    async with bot.locks.hold(PANEL_LOCK, pair.id):
         charter = await service.get(pair.id) or await service.get_or_create(pair.id)  # the latest state
         if charter.panel_message_id is None and not repost:
             return None

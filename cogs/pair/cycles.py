@@ -128,7 +128,7 @@ async def run_cycle_checks(bot: Binome, now: datetime) -> int:
     done = 0
     async with bot.claims.run("cycles") as run:
         for candidate in found:
-            async with pair_lock(candidate.pair.id):  # (in this process) a click on Continue waits for the post
+            async with pair_lock(bot, candidate.pair.id):  # a click on Continue waits for the post
                 due = await bot.ending.still_due(candidate, now)
                 if due is None:
                     continue
@@ -177,7 +177,7 @@ class CycleButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
         assert guild is not None
         pair = await pair_by_id(interaction, self.pair_id, moderators_too=True)
         months = max(1, (await bot.guild_configs.get(guild.id)).cycle_months)
-        async with pair_lock(pair.id):
+        async with pair_lock(bot, pair.id):
             outcome = await bot.ending.continue_cycle(pair.id, self.stage, self.cycle, months)
             start = await bot.ending.current_cycle(pair.id)
         if outcome is Continuation.NOT_ACTIVE:

@@ -11,11 +11,10 @@ language, and keeps it when edited, whoever clicks.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
 import re
 import secrets
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import discord
@@ -65,14 +64,13 @@ FEEDBACK_ERRORS = {
     Feedback.NOT_ENDED: "ending.rate.not_ended",
 }
 
-# Clicks that change one pair's state are serialised per pair in this process (a double click gets
-# a clear answer); what makes ending and asking for feedback happen once, across processes too, is the
-# database: `PairService.end` ends an open pair once, and only that call's click asks for feedback.
-_pair_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-
-def pair_lock(pair_id: int) -> asyncio.Lock:
-    return _pair_locks[pair_id]
+# Clicks that change one pair's state are serialised per pair, in every process sharing the database
+# (`bot.locks`: a double click gets a clear answer); what makes ending and asking for feedback happen
+# once is the database itself: `PairService.end` ends an open pair once, and only that call's click
+# asks for feedback.
+def pair_lock(bot: Binome, pair_id: int) -> contextlib.AbstractAsyncContextManager[None]:
+    return bot.locks.hold("pair", pair_id)
 
 
 # --- the proposal ----------------------------------------------------------------------------
@@ -165,7 +163,7 @@ async def confirm_end(interaction: discord.Interaction, pair_id: int) -> None:
     assert guild is not None
     pair = await _pair_for_click(interaction, pair_id)
     moderator = await is_moderator(interaction)
-    async with pair_lock(pair_id):
+    async with pair_lock(bot, pair_id):
         _raise_unless_ok(await bot.ending.may_confirm(pair_id, interaction.user.id, moderator=moderator))
         pair = await bot.pairs.get(pair_id) or pair
         locale = bot.pair_locale(guild, pair)
@@ -177,7 +175,7 @@ async def confirm_end(interaction: discord.Interaction, pair_id: int) -> None:
         )
         # Answer on the proposal first: with the "delete" setting the channel is gone afterwards.
         await interaction.response.edit_message(content=text, view=None)
-        # Only the click that ended the pair asks for feedback: the lock above is this process's only.
+        # Only the click that ended the pair asks for feedback (the database decides it: see pair_lock).
         ended_now = await pair_channels(bot).end_pair(guild, pair, ENDED_BY_PAIR)
         ended = await bot.pairs.get(pair_id)
     if ended_now and ended is not None:
@@ -190,7 +188,7 @@ async def withdraw_end(interaction: discord.Interaction, pair_id: int) -> None:
     assert guild is not None
     pair = await _pair_for_click(interaction, pair_id)
     moderator = await is_moderator(interaction)
-    async with pair_lock(pair_id):
+    async with pair_lock(bot, pair_id):
         _raise_unless_ok(await bot.ending.withdraw(pair_id, interaction.user.id, moderator=moderator))
     text = t("ending.withdraw.done", bot.pair_locale(guild, pair), member=mention(interaction.user.id))
     await interaction.response.edit_message(content=text, view=None)

@@ -8,9 +8,13 @@ the pair's topic marker, a kickoff message with the pair's buttons), so resuming
 anything. A launch Discord refused is released with a backoff; the scheduler's `retry_launches` takes
 it again once the backoff is over, and the moderators hear when it finally went through.
 
-Channel creation is serialised per guild in this process (one Discord bucket, and category counts must
-not race); that lock only saves retries: two processes filling the same category make one of them fail
-on Discord's 50-channel limit, and that launch is retried like any other failure.
+Channel creation is serialised per guild (one Discord bucket, and category counts must not race), in
+every process sharing the database (`bot.locks`, a PostgreSQL advisory lock per guild). In steady state
+a guild's launches all run in the process holding its shard; two processes meet in one guild only while
+they overlap (a re-shard). Each counts a category's channels from its own gateway cache plus what it
+created itself, so right after the other process created one it may not know yet: Discord then refuses
+the 51st channel of a category and that launch is retried like any other failure — never a second
+channel for a pair, since a launch is claimed.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CREATION_LOCK = "pair-channels"  # per guild
 Progress = Callable[[int, int], Awaitable[None]]
 ChannelGone = Callable[[discord.Guild, Pair], Awaitable[None]]
 Tell = Callable[..., Awaitable[None]]  # (guild, report kind, pair=..., event_key=..., **params)
@@ -71,7 +76,6 @@ class PairLauncher:
         self.pairs = pairs
         self._on_channel_gone = on_channel_gone
         self._tell_moderators = tell_moderators
-        self._creation_locks: dict[int, asyncio.Lock] = {}
         # What this process created, per guild: discord.py's cache learns of a new channel only
         # when the gateway event arrives, which may be after the next creation.
         self._created: dict[int, list[discord.TextChannel]] = {}
@@ -174,8 +178,7 @@ class PairLauncher:
 
     async def _make_channel(self, guild: discord.Guild, pair: Pair) -> tuple[discord.TextChannel, bool]:
         """The pair's channel, and whether it already existed (made before an interruption)."""
-        lock = self._creation_locks.setdefault(guild.id, asyncio.Lock())
-        async with lock:
+        async with self.bot.locks.hold(CREATION_LOCK, guild.id):
             created = self._created.setdefault(guild.id, [])
             existing = find_pair_channel(guild, pair.id, created)
             if existing is not None:

@@ -13,9 +13,7 @@ still going on.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -66,9 +64,9 @@ class VoiceCheckins(commands.Cog):
     def __init__(self, bot: Binome) -> None:
         self.bot = bot
         self._resumed = False
-        # One change at a time per pair: discord.py runs the handlers of a burst of voice events
-        # concurrently, and each reads the current voice states (several may see the pair together).
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # One change at a time per pair (`bot.locks`, across processes too): discord.py runs the handlers
+        # of a burst of voice events concurrently, and each reads the current voice states (several may
+        # see the pair together); during a re-shard two processes get the same server's events.
 
     async def cog_load(self) -> None:
         self.bot.scheduler.add_check("voice", self.tick)
@@ -93,7 +91,7 @@ class VoiceCheckins(commands.Cog):
         pair = await self.bot.pairs.open_pair_of(member.guild.id, member.id)
         if pair is None or pair.status != ACTIVE:
             return
-        async with self._locks[pair.id]:
+        async with self.bot.locks.hold("voice", pair.id):
             now = self.bot.clock.now()
             if together(member.guild, pair):
                 await self.bot.voice_sessions.together(pair, now)
@@ -127,7 +125,7 @@ class VoiceCheckins(commands.Cog):
             pairs = await self._active_pairs(guild)
             await self.bot.voice_sessions.seen([pair.id for pair in pairs if together(guild, pair)], now)
             for row in await self.bot.voice_sessions.closable(guild.id, now):
-                async with self._locks[row.pair_id]:
+                async with self.bot.locks.hold("voice", row.pair_id):
                     closed = await self.bot.voice_sessions.close(row.id, config.voice_min_minutes)
                 if closed is not None and closed.status == OFFERED:
                     await self._offer(guild, closed)

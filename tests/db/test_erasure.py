@@ -49,6 +49,8 @@ NO_MEMBER_DATA = {
     "guild_settings": "the server's settings: role and channel ids",
     "weekly_runs": "a server's weekly runs: dates only",
     "program_events": "anonymous counts: no user column",
+    "shard_leases": "which process (host:pid) runs which gateway shard",
+    "gateway_identifies": "when a gateway session last started, per identify bucket",
 }
 
 

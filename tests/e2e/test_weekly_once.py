@@ -140,11 +140,19 @@ async def claim_owners(db) -> set[str]:
 
 
 async def test_two_processes_on_one_postgresql_database_post_each_message_once(tmp_path):
+    """Two processes holding the same guild: a re-shard in progress (the old process runs shard 0 of 1,
+    the new one shards 0-1 of 2) — a second process for the *same* shards would be refused."""
     url = await fresh_database_url("postgresql", tmp_path)  # skips without a PostgreSQL server
     async with FakeDiscord() as fake:
         first = BotProcess.for_fake(fake, url, tmp_path / "one", BINOME_CLAIM_LEASE_SECONDS=LEASE)
         second = BotProcess.for_fake(
-            fake, url, tmp_path / "two", BINOME_CLAIM_LEASE_SECONDS=LEASE, BINOME_TICK_SECONDS="0.2"
+            fake,
+            url,
+            tmp_path / "two",
+            BINOME_CLAIM_LEASE_SECONDS=LEASE,
+            BINOME_TICK_SECONDS="0.2",
+            SHARD_COUNT="2",
+            SHARD_IDS="0-1",
         )
         for process in (first, second):
             process.log_path.parent.mkdir()
@@ -155,7 +163,10 @@ async def test_two_processes_on_one_postgresql_database_post_each_message_once(t
             pairs = await all_pairs(db)
             second.set_time(first.clock_file.read_text())
             await second.start()
-            assert len([s for s in fake.sessions if s.connected]) == 2, "two gateway sessions, one application"
+            connected = sorted((s.shard or [0, 1]) for s in fake.sessions if s.connected)
+            assert connected == [[0, 1], [0, 2], [1, 2]], "three gateway sessions, one application"
+            assert "this process runs shard 0 of 1 (Discord's recommendation, one process)" in first.log()
+            assert "this process runs shards 0-1 of 2 (SHARD_COUNT/SHARD_IDS)" in second.log()
 
             # Both processes reach the run moment of 7 December together, while Discord is slow.
             slow(fake, len(pairs))
@@ -163,7 +174,8 @@ async def test_two_processes_on_one_postgresql_database_post_each_message_once(t
                 process.set_time(NEXT_MONDAY_RUN)
             await eventually(lambda: run_completed(db, guild.id, WEEK_2), timeout=30, what="the run of 7 December")
             assert [len(weekly_messages(fake, pair, WEEK_2.isoformat())) for pair in pairs] == [1] * len(pairs)
-            assert "weekly run 2026-12-07" in first.log() and "weekly run 2026-12-07" in second.log()
+            for process in (first, second):  # (each logs its run once it returned: after it completed)
+                await process.wait_for_log("weekly run 2026-12-07", timeout=10)
 
             # 14 December: Discord posts the messages at once but answers late; the process holding them
             # is killed (kill -9) meanwhile. The other takes them over once the lease ran out, finds them

@@ -191,6 +191,9 @@ async def run_bot(fake: FakeDiscord, bot: commands.Bot, token: str | None = None
 async def fake() -> AsyncIterator[FakeDiscord]:
     async with FakeDiscord(interaction_deadline=3.0) as server:
         server.rules.validate_responses = True  # the fake's own answers must match Discord's spec
+        # The probe bot identifies again at once (its hook does not wait): the identify limit has its
+        # own tests (test_fake_discord_shards.py).
+        server.rules.identify_interval = 0
         yield server
 
 
