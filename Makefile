@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint format migrate bench clean
+.PHONY: run test demo lint format migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+## make demo: a whole mentoring cycle on a local Discord (no account, no token), written as an HTML page
+demo: $(STAMP_DEV)
+	$(BIN)/python -m demo $(if $(SEED),--seed $(SEED)) $(if $(OUT),--out $(OUT))
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .

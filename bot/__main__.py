@@ -31,6 +31,9 @@ Binôme needs a Discord bot token to start.
   3. Run `make run` again.
 
 The README ("Creating the Discord application") explains the invite link and permissions.
+
+No Discord application yet? `make demo` shows Binôme at work on a local Discord, without any
+account or token: a scripted community through a whole mentoring cycle, written as an HTML page.
 """
 
 EXIT_CONFIG = 2

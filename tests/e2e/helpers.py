@@ -10,17 +10,11 @@ from typing import TypeVar
 from bot.clock import SystemClock
 from bot.db.engine import Database
 from bot.services.membership import Membership
+from demo.stage import component_id
 from fake_discord.interactions import Interaction
 from tests.helpers import BUSINESS_DRAFT, WEB_DRAFT
 
 T = TypeVar("T")
-
-
-def component_id(source, suffix: str) -> str:
-    """The full custom_id ending with `suffix` (temporary ids carry the bot's boot id)."""
-    matches = [custom_id for custom_id in source.custom_ids() if custom_id.endswith(suffix)]
-    assert len(matches) == 1, f"expected one component ending with {suffix!r}, found {source.custom_ids()}"
-    return matches[0]
 
 
 async def fill_join_menus(

@@ -1,0 +1,1 @@
+"""`make demo`: the real bot on a local Discord, a scripted community, a whole cycle as an HTML page."""
