@@ -18,7 +18,6 @@ from bot.domain.matching import (
     PairCheck,
     ProposedPair,
     Unmatched,
-    match,
     utc_offset_minutes,
 )
 
@@ -158,6 +157,8 @@ def proposal(result: MatchResult) -> dict:
 
 
 def propose(candidates: list[Candidate], seed: int, options: MatchOptions) -> dict:
+    from bot.domain.matching.engine import match  # in the worker: the bot process never loads numpy
+
     return proposal(match(candidates, seed=seed, options=options))
 
 

@@ -4,9 +4,11 @@ Pairs members so that each can teach the other something the other wants to lear
 total pair weight (see ``scoring``) with an exact blossom algorithm (see ``engine`` and ``blossom``).
 """
 
-from bot.domain.matching.engine import MatchOptions, match
+from typing import TYPE_CHECKING, Any
+
 from bot.domain.matching.model import (
     Candidate,
+    MatchOptions,
     MatchResult,
     PairCheck,
     PairIssue,
@@ -23,6 +25,20 @@ from bot.domain.matching.scoring import (
     priority_points,
     utc_offset_minutes,
 )
+
+if TYPE_CHECKING:
+    from bot.domain.matching.engine import match
+
+
+def __getattr__(name: str) -> Any:
+    # `match` (and numpy behind it) is imported when first used: the bot process only reads the model
+    # and the scoring rules (~20 MB of resident memory less); rounds are matched in the worker process.
+    if name == "match":
+        from bot.domain.matching.engine import match
+
+        return match
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Candidate",

@@ -178,3 +178,41 @@ class PairCheck:
     @property
     def ok(self) -> bool:
         return not self.issues
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOptions:
+    """Tuning knobs and round-wide constraints (see the module docstring)."""
+
+    full_graph_max_edges: int = 40_000
+    """Up to this many member pairs, every eligible pair goes to the solver (exact optimum)."""
+    reserve: int = 16
+    """Above that: each member's best partners by merit in the auction's first graph."""
+    check_rounds: int = 4
+    """Passes over every pair at most, each checking the auction's prices against every eligible
+    pair, growing its graph where a member has a better option outside, and proving a bound."""
+    auction_schedule: tuple[int, ...] = (1000, 100, 30)
+    """ε of the auction's phases, in milli-points: the last one bounds how far from the LP optimum
+    each member's share may be (the bound is within 2·ε per member of the fractional optimum)."""
+    margin: int = 500
+    """A pass adds to the auction's graph the pairs worth within this of what a member holds..."""
+    near_cap: int = 16
+    """...at most this many per member, the best first."""
+    solver_candidates: int = 2
+    """Partners per member, the best at the auction's prices, in the graph the blossom solves (the
+    auction's whole graph when it has at most ``solver_max_edges`` pairs)."""
+    solver_max_edges: int = 6_000
+    workers: int = 0
+    """Threads sharing each pass over the pairs (0: up to two, as many as there are processors)."""
+    excluded_pairs: frozenset[frozenset[int]] = frozenset()
+    """Pairs of user ids moderators excluded from being paired (``frozenset({a, b})``)."""
+    separate_organizations: bool = False
+    """Never pair two members of the same ``Candidate.organization``."""
+    value_share: int = 0
+    """Unused since the auction prices replaced the estimated partner value; kept so that callers
+    passing it keep working (as are ``neighbours``, ``value_rounds``, ``refine_neighbours`` and
+    ``free_neighbours``)."""
+    neighbours: int = 0
+    value_rounds: int = 0
+    refine_neighbours: int = 0
+    free_neighbours: int = 0
