@@ -24,6 +24,7 @@ if __package__ in (None, ""):
 
 from sqlalchemy import insert, select
 
+from benchmarks.seeding import profile_row
 from bot.db.engine import Database
 from bot.db.models import GuildSettings, MemberProfile, MemberSkill
 from bot.db.repositories.guilds import skill_catalogue
@@ -44,24 +45,7 @@ async def seed(database_url: str, guild_id: int, user_ids: list[int]) -> None:
         business = [s.id for s in skills if s.side == "business"]
         await session.execute(
             insert(MemberProfile),
-            [
-                {
-                    "guild_id": guild_id,
-                    "user_id": uid,
-                    "status": "active",
-                    "languages": ["fr"],
-                    "timezone": "Europe/Paris",
-                    "city": "Lyon",
-                    "in_person_ok": True,
-                    "availability": "soirs",
-                    "bio": "Bio " * 20,
-                    "objectives": "Objectifs " * 20,
-                    "queue_priority": 0,
-                    "joined_at": now,
-                    "updated_at": now,
-                }
-                for uid in user_ids
-            ],
+            [profile_row(guild_id, uid, now) for uid in user_ids],
         )
         ids = (await session.execute(select(MemberProfile.id, MemberProfile.user_id))).all()
         rows = []

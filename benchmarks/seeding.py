@@ -79,7 +79,7 @@ async def _store_guild(session, guild: Guild, rng: random.Random) -> None:
     skills = await skill_catalogue(session, guild.id)
     web = [s.id for s in skills if s.side == "web"]
     business = [s.id for s in skills if s.side == "business"]
-    await _insert(session, MemberProfile, [_profile(guild.id, uid, now) for uid in guild.members])
+    await _insert(session, MemberProfile, [profile_row(guild.id, uid, now) for uid in guild.members])
     query = select(MemberProfile.id).where(MemberProfile.guild_id == guild.id).order_by(MemberProfile.id)
     rows = []
     for index, profile_id in enumerate((await session.execute(query)).scalars()):
@@ -107,7 +107,7 @@ async def _insert(session, model, rows: list[dict]) -> None:
         await session.execute(insert(model), rows[start : start + ROWS_PER_STATEMENT])
 
 
-def _profile(guild_id: int, user_id: int, now: datetime) -> dict:
+def profile_row(guild_id: int, user_id: int, now: datetime) -> dict:
     return {
         "guild_id": guild_id,
         "user_id": user_id,

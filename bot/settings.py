@@ -105,7 +105,7 @@ class Settings:
     # sending (`bot.client.pacing`). Discord's global limit is 50 per bot token: processes sharing a
     # token split it — by default in proportion to the shards each runs. 0: no pacing (discord.py
     # only reacts to 429s).
-    global_rate: int = 50
+    global_rate: int = DISCORD_GLOBAL_LIMIT
 
     @classmethod
     def from_env(cls, env_file: Path | None = PROJECT_ROOT / ".env") -> Settings:
