@@ -1,4 +1,4 @@
-"""Near-optimal vertex prices for the whole eligible graph: an ε-scaled auction, vectorized.
+"""Near-optimal vertex prices for the whole eligible graph: an ε-scaled auction, compiled.
 
 The matching LP without odd-set constraints (a fractional matching) is an assignment problem on the
 graph's bipartite double cover: every member is once a *person* and once an *object*, person i values
@@ -10,8 +10,9 @@ Annals of Operations Research 14, 1988). At the end every person holds an object
 prices, within ε of its best option, so the prices' dual value is within ``2n·ε`` of the double
 cover's optimum, itself at least twice the best matching's objective.
 
-The auction bids on a sparse candidate graph (numpy, every unassigned person at once: Jacobi rounds),
-then checks the result against *every* eligible pair in one pass (:meth:`Population.best_offers`):
+The auction bids on a sparse candidate graph, one bid at a time in compiled code (numba: the
+end of a phase is long chains of a few persons displacing one another, which no vectorized round
+shortens), then checks the result against *every* eligible pair in one pass (:meth:`Population.best_offers`):
 a person with a better option outside the graph gets it added and bids again, until none is left.
 The same pass gives the bound (:meth:`Population.price_bound`), which is computed exactly over every
 eligible pair and so holds whatever the auction did. Everything is integer: exact and reproducible.
@@ -22,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 NONE = np.iinfo(np.int64).min // 4
 """The value of a missing option: far below any real value, still safe to add to."""
@@ -69,8 +71,6 @@ class Candidates:
         self.start = np.searchsorted(key, np.arange(n + 1))
         del key
         self.top = int(self.values.max(initial=0)) + 1
-        self.starts = self.start.tolist()
-        self.shortlists: dict[int, tuple[list[tuple[int, int]], int]] = {}  # see _bid_tail
 
     def add(self, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> Candidates:
         """A new graph: this one and the pairs (i, j) (the lists already hold each pair both ways:
@@ -121,74 +121,78 @@ def start(n: int) -> AuctionState:
     )
 
 
-def _segment_top2(starts: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per segment (``starts`` of consecutive segments of ``value``): the best value (NONE if
-    empty), the index of its first entry (-1), the second best value (NONE)."""
-    count = len(starts)
-    best = np.full(count, NONE, dtype=np.int64)
-    index = np.full(count, -1, dtype=np.int64)
-    second = np.full(count, NONE, dtype=np.int64)
-    ends = np.append(starts[1:], len(value))
-    full = np.nonzero(ends > starts)[0]
-    if not len(full):
-        return best, index, second
-    at = starts[full]
-    best[full] = np.maximum.reduceat(value, at)
-    length = ends[full] - at
-    position = np.arange(len(value))
-    hits = np.where(value == np.repeat(best[full], length), position, len(value))
-    index[full] = np.minimum.reduceat(hits, at)
-    rest = value.copy()
-    rest[index[full]] = NONE
-    second[full] = np.maximum.reduceat(rest, at)
-    return best, index, second
-
-
-TAIL = 8
-_SHORTLIST = 6
-"""Below this many bidders, rounds continue one bid at a time in plain Python (see ``_bid_tail``)."""
-
-
 def bid(state: AuctionState, graph: Candidates, eps: int, bidders: np.ndarray) -> None:
-    """Forward auction rounds until every person holds an object."""
-    n = graph.n
-    prices, owner, held = state.prices, state.owner, state.held
-    while len(bidders):
-        if len(bidders) < TAIL:
-            _bid_tail(state, graph, eps, bidders)
-            return
-        state.rounds += 1
-        state.bid_since[bidders] = True
-        real, dummy = bidders[bidders < n], bidders[bidders >= n] - n
-        starts, cols, objective = graph.gather(real)
-        value = objective - prices[cols]
-        first, index, second = _segment_top2(starts, value)
-        own = -prices[n + real]  # the person's dummy object
-        take_own = own >= first
-        picked = cols[np.maximum(index, 0)] if len(cols) else np.zeros(len(real), dtype=np.int64)
-        target = np.where(take_own, n + real, picked)
-        best = np.maximum(first, own)
-        # With a single option, any increment is safe: use the graph's largest objective.
-        runner = np.maximum(np.where(take_own, first, np.maximum(second, own)), best - graph.top)
-        gain = best - runner
-        # Dummy persons j': object j or dummy object j'.
-        on_j, on_dummy = -prices[dummy], -prices[n + dummy]
-        persons = np.concatenate([real, n + dummy])
-        objects = np.concatenate([target, np.where(on_j >= on_dummy, dummy, n + dummy)])
-        bids = prices[objects] + np.concatenate([gain, np.abs(on_j - on_dummy)]) + eps
-        # Each object goes to its highest bid (ties: the lowest person).
-        order = np.lexsort((persons, -bids, objects))
-        persons, objects, bids = persons[order], objects[order], bids[order]
-        wins = np.ones(len(objects), dtype=bool)
-        wins[1:] = objects[1:] != objects[:-1]
-        won, by = objects[wins], persons[wins]
-        previous = owner[won]
-        displaced = previous[previous >= 0]
-        held[displaced] = -1
-        owner[won] = by
-        held[by] = won
-        prices[won] = bids[wins]
-        bidders = np.concatenate([persons[~wins], displaced])
+    """Forward auction bids until every person holds an object (``bidders``: persons holding none,
+    taken lowest first; a displaced person bids next)."""
+    queue = np.sort(np.asarray(bidders, dtype=np.int64))[::-1].copy()
+    state.rounds += _bid(
+        graph.cols,
+        graph.values,
+        graph.start,
+        graph.top,
+        state.prices,
+        state.owner,
+        state.held,
+        state.bid_since,
+        eps,
+        queue,
+    )
+
+
+@njit(cache=True, nogil=True)
+def _bid(cols, values, start, top, prices, owner, held, bid_since, eps, queue):  # pragma: no cover - compiled
+    """The auction one bid at a time (Gauss-Seidel), compiled: a bid costs tens of nanoseconds, so
+    the long chains at the end of a phase (a few persons displacing one another) cost little.
+
+    A person ``i < n`` values each object of its list at ``objective − price`` and its own dummy
+    object ``n + i`` at ``−price``; the dummy person ``n + j`` values object j and dummy object
+    ``n + j`` at ``−price``. A person takes its best (ties: the dummy object, then the list's order)
+    and raises its price by best − second best + ε (with a single option, by the graph's largest
+    objective). Lists are sorted by objective, best first, and prices are never negative: the scan
+    stops at the first objective that cannot beat the second best. Returns the number of bids."""
+    n = len(start) - 1
+    stack = np.empty(2 * n + len(queue), dtype=np.int64)
+    size = len(queue)
+    stack[:size] = queue
+    bids = 0
+    while size:
+        size -= 1
+        person = stack[size]
+        bids += 1
+        bid_since[person] = True
+        if person < n:
+            best = -prices[n + person]
+            target = n + person
+            second = NONE
+            for k in range(start[person], start[person + 1]):
+                objective = values[k]
+                if objective <= second:
+                    break
+                value = objective - prices[cols[k]]
+                if value > best:
+                    second = best
+                    best = value
+                    target = cols[k]
+                elif value > second:
+                    second = value
+        else:
+            j = person - n
+            on_j = -prices[j]
+            on_dummy = -prices[person]
+            if on_j >= on_dummy:
+                target, best, second = j, on_j, on_dummy
+            else:
+                target, best, second = person, on_dummy, on_j
+        second = max(second, best - top)
+        prices[target] += best - second + eps
+        previous = owner[target]
+        if previous >= 0:
+            held[previous] = -1
+            stack[size] = previous
+            size += 1
+        owner[target] = person
+        held[person] = target
+    return bids
 
 
 def phases(state: AuctionState, graph: Candidates, schedule: tuple[int, ...]) -> None:
@@ -233,85 +237,3 @@ def held_value(state: AuctionState, graph: Candidates) -> np.ndarray:
         worth[segment[hit]] = objective[hit]
         value[real] = worth - state.prices[held[real]]
     return value
-
-
-def _bid_tail(state: AuctionState, graph: Candidates, eps: int, bidders: np.ndarray) -> None:
-    """The same auction, one bid at a time (Gauss-Seidel): the end of a phase is often a long chain
-    of a few persons displacing one another, where a numpy round would cost more than it does.
-
-    Each person keeps its ``_SHORTLIST`` best objects and ``beyond``, the value its next one had when
-    the list was made: values only fall (prices only rise), so while the shortlist's best is worth at
-    least ``beyond`` it is the person's best, and ``beyond`` bounds the rest. Bidding against that
-    bound rather than the exact second best raises prices a little less: still a valid bid."""
-    n = graph.n
-    prices = state.prices.tolist()
-    owner = state.owner.tolist()
-    held = state.held.tolist()
-    start, shortlists = graph.starts, graph.shortlists
-    floor = graph.top
-    queue = sorted(bidders.tolist(), reverse=True)
-    bids = 0
-    seen: list[int] = []
-    while queue:
-        person = queue.pop()
-        seen.append(person)
-        bids += 1
-        if person < n:
-            first = second = NONE
-            target = -1
-            entry = shortlists.get(person)
-            if entry is not None:
-                short, beyond = entry
-                for column, objective in short:
-                    value = objective - prices[column]
-                    if value > first:
-                        first, second, target = value, first, column
-                    elif value > second:
-                        second = value
-                if first < beyond:
-                    entry = None
-                else:
-                    second = max(second, beyond)
-            if entry is None:  # (re)make the shortlist from the whole list
-                found: list[tuple[int, int, int]] = []
-                beyond = NONE  # the best value left out
-                lo, hi = start[person], start[person + 1]
-                for column, objective in zip(graph.cols[lo:hi].tolist(), graph.values[lo:hi].tolist(), strict=True):
-                    if objective <= beyond:
-                        break  # prices are never negative: no later entry is worth more
-                    value = objective - prices[column]
-                    if value > beyond:
-                        found.append((value, column, objective))
-                        if len(found) > _SHORTLIST:
-                            found.sort(reverse=True)
-                            beyond = found.pop()[0]
-                found.sort(reverse=True)
-                shortlists[person] = ([(c, o) for _v, c, o in found], beyond)
-                first = found[0][0] if found else NONE
-                target = found[0][1] if found else -1
-                second = max(found[1][0] if len(found) > 1 else NONE, beyond)
-            own = -prices[n + person]
-            if own >= first:
-                target, best, runner = n + person, own, first
-            else:
-                best, runner = first, max(second, own)
-        else:
-            j = person - n
-            on_j, on_dummy = -prices[j], -prices[person]
-            if on_j >= on_dummy:
-                target, best, runner = j, on_j, on_dummy
-            else:
-                target, best, runner = person, on_dummy, on_j
-        runner = max(runner, best - floor)
-        prices[target] += best - runner + eps
-        previous = owner[target]
-        if previous >= 0:
-            held[previous] = -1
-            queue.append(previous)
-        owner[target] = person
-        held[person] = target
-    state.rounds += bids
-    state.bid_since[seen] = True
-    state.prices[:] = prices
-    state.owner[:] = owner
-    state.held[:] = held
