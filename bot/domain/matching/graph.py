@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TypeVar
 
 import numpy as np
@@ -41,8 +42,8 @@ TIEBREAK_BITS = 15
 _TIE_MASK = (1 << TIEBREAK_BITS) - 1
 _BLOCK_CELLS = 1 << 18
 """Rows per block × members ≈ this many cells (a few MB per temporary array)."""
-_NONE = np.iinfo(np.int64).min // 4
-"""The value of no option at all: far below any real value, still safe to add to."""
+_PARTS = 8
+"""A compiled pass is cut into this many row ranges (see ``Population.in_parts``)."""
 _MAX_OFFSET_CLASSES = 128
 """Up to this many distinct UTC offsets, time-zone points come from a per-class row table."""
 
@@ -114,6 +115,7 @@ class Population:
         self.learns = _bitsets([c.learns for c in order], index)
         languages = sorted({lang for c in order for lang in c.languages})
         self.languages = _bitsets([c.languages for c in order], {x: k for k, x in enumerate(languages)})
+        self._rules: tuple | None = None
         # Skill points by (n_ab << shift | n_ba), a table small enough to stay in cache; a member
         # with more than 255 skills scores as 255.
         most = min(255, max((max(len(c.teaches), len(c.learns)) for c in order), default=0))
@@ -122,16 +124,13 @@ class Population:
         for x in range(1, most + 1):
             for y in range(1, most + 1):
                 self.skill_table[(x << self.shift) | y] = skill_points(x, y)
-        offsets = sorted({c.utc_offset_minutes for c in order}, key=lambda o: (o is None, o or 0))
+        # Time-zone points depend on the offsets modulo a day only: at most 1,441 classes (None last).
+        offsets = sorted({_day_offset(c.utc_offset_minutes) for c in order}, key=lambda o: (o is None, o or 0))
         offset_id = {o: k for k, o in enumerate(offsets)}
-        self.offset_class = np.array([offset_id[c.utc_offset_minutes] for c in order], dtype=np.intp)
-        self.offsets = offsets
-        if len(offsets) <= _MAX_OFFSET_CLASSES:
-            table = np.array([[timezone_points(a, b) for b in offsets] for a in offsets], dtype=np.int32)
-            self.tz_rows: np.ndarray | None = table[:, self.offset_class] if n else table  # (classes, n)
-        else:
-            self.tz_rows = None
-            self.offset_value = np.array([-1 if o is None else o for o in offsets], dtype=np.int32)
+        self.offset_class = np.array([offset_id[_day_offset(c.utc_offset_minutes)] for c in order], dtype=np.intp)
+        self.tz_table = np.array([[timezone_points(a, b) for b in offsets] for a in offsets], dtype=np.int32)
+        # (classes, n): a block's points are a row gather and a slice (few classes, as in practice).
+        self.tz_rows = self.tz_table[:, self.offset_class] if len(offsets) <= _MAX_OFFSET_CLASSES else None
         self.city = self._ids([meet_city(c) for c in order])
         self.organization = (
             self._ids([normalize_city(c.organization) for c in order]) if separate_organizations else None
@@ -152,6 +151,37 @@ class Population:
             self.blocked_rows = self.blocked_cols = self.blocked_kind = np.zeros(0, dtype=np.int64)
         self.block = max(1, min(n, _BLOCK_CELLS // max(n, 1)))
         self.workers = workers
+
+    def rules(self) -> tuple:
+        """The arrays ``kernels.merit`` reads (that module's compiled passes), built on first use."""
+        if self._rules is None:
+            n = self.n
+            starts = np.searchsorted(self.blocked_rows, np.arange(n + 1))
+            self._rules = (  # one word (up to 32 bits) widens as is; wider sets are in 64-bit words
+                self.teaches.astype(np.uint64),
+                self.learns.astype(np.uint64),
+                self.languages.astype(np.uint64),
+                self.skill_table,
+                self.shift,
+                self.tz_table,
+                self.offset_class,
+                self.city,
+                SAME_CITY_SCORE,
+                self.organization if self.organization is not None else np.full(n, -1, dtype=np.int32),
+                self.bonus,
+                starts.astype(np.int64),
+                self.blocked_cols.astype(np.int64),
+                self.blocked_kind.astype(np.int64),
+            )
+        return self._rules
+
+    def row_ranges(self, parts: int) -> list[tuple[int, int]]:
+        """``parts`` consecutive row ranges holding about as many pairs (i, j), i < j, each."""
+        n = self.n
+        pairs_before = np.cumsum(np.arange(n - 1, -1, -1)) if n else np.zeros(0)
+        total = n * (n - 1) // 2
+        cuts = [0, *(int(np.searchsorted(pairs_before, total * k / parts)) for k in range(1, parts)), n]
+        return [(a, b) for a, b in pairwise(cuts) if b > a]
 
     @staticmethod
     def _ids(values: list[str | None]) -> np.ndarray:
@@ -175,13 +205,7 @@ class Population:
         classes = self.offset_class[rows]
         if self.tz_rows is not None:
             return self.tz_rows[classes, first:end]
-        # Many distinct offsets (unusual input): the formula of scoring.timezone_points, vectorized.
-        a = self.offset_value[classes][:, None]
-        b = self.offset_value[self.offset_class[first:end]][None, :]
-        gap = np.abs(a - b) % 1440
-        gap = np.minimum(gap, 1440 - gap)
-        share = np.where((a < 0) | (b < 0), 0.5, np.maximum(0.0, 1.0 - gap / (8 * 60)))
-        return np.rint(share * timezone_points(0, 0)).astype(np.int32)
+        return self.tz_table[np.ix_(classes, self.offset_class[first:end])]
 
     def evaluate(
         self,
@@ -263,6 +287,16 @@ class Population:
             while pending:
                 yield pending.popleft().result()
 
+    def in_parts(self, work: Callable[[int, int], T]) -> list[T]:
+        """``work(lo, hi)`` for ``_PARTS`` row ranges of about as many pairs each, shared by the
+        worker threads (the compiled passes of ``kernels`` release the GIL), results in row order.
+        The ranges do not depend on the number of workers: neither does the result."""
+        ranges = self.row_ranges(_PARTS)
+        if self.workers <= 1 or len(ranges) <= 1:
+            return [work(lo, hi) for lo, hi in ranges]
+        with ThreadPoolExecutor(min(self.workers, len(ranges))) as pool:
+            return list(pool.map(lambda r: work(*r), ranges))
+
     # ------------------------------------------------------------------ the passes
 
     def stage_counts(self, rows: np.ndarray) -> StageCounts:
@@ -274,6 +308,10 @@ class Population:
             for part, stage in zip(parts, stages, strict=True):
                 part.append(stage)
         return StageCounts(*(_cat(part) for part in parts))
+
+
+def _day_offset(offset: int | None) -> int | None:
+    return None if offset is None else offset % 1440
 
 
 def _cat(parts: list[np.ndarray]) -> np.ndarray:
