@@ -11,12 +11,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# After installing, the matching's compiled kernels are built once (numba's cache, a few seconds).
+WARM_UP := $(BIN)/python -c "from bot.domain.matching.engine import warm_up; warm_up()"
+
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(WARM_UP)
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(WARM_UP)
 	touch $@ $(STAMP_RUN)
 
 ## make run: install, apply migrations, start the bot (needs DISCORD_TOKEN in .env or the environment)

@@ -47,12 +47,13 @@ def population(members: list[Candidate], *, organizations: bool = True, workers:
 
 
 def kernel_matrix(pop: Population) -> np.ndarray:
-    """(n, n) what ``row_merits`` gives above the diagonal (NOT_ELIGIBLE elsewhere)."""
-    out = np.full((pop.n, pop.n), kernels.NOT_ELIGIBLE, dtype=np.int64)
-    row = np.empty(pop.n, dtype=np.int64)
+    """(n, n) the merits ``row_pairs`` gives above the diagonal, -1 where it gives no pair."""
+    out = np.full((pop.n, pop.n), -1, dtype=np.int64)
+    partners, merits = np.empty(pop.n, dtype=np.int64), np.empty(pop.n, dtype=np.int64)
     for i in range(pop.n):
-        kernels.row_merits(i, row, pop.rules())
-        out[i, i + 1 :] = row[i + 1 :]
+        count, _excluded, _organizations = kernels.row_pairs(i, partners, merits, pop.rules())
+        assert (np.diff(partners[:count]) > 0).all() and (partners[:count] > i).all()
+        out[i, partners[:count]] = merits[:count]
     return out
 
 
@@ -131,3 +132,31 @@ def test_popcount_counts_every_bit() -> None:
     rng = np.random.default_rng(1)
     words = rng.integers(0, 2**63, 200, dtype=np.uint64) | np.uint64(1 << 63)
     assert [kernels.popcount(w) for w in words] == np.bitwise_count(words).tolist()
+
+
+def test_an_offers_pass_out_of_room_resumes_where_it_stopped() -> None:
+    pop = population(varied(random.Random(7), 180))
+    n = pop.n
+    prices = np.random.default_rng(7).integers(0, 3000, n).astype(np.int64)
+    known = np.zeros(n, dtype=np.int64)
+
+    def arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.full(n, NONE, dtype=np.int64), np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+
+    def near(room: int) -> tuple[np.ndarray, ...]:
+        return tuple(np.empty(room, dtype=np.int32) for _ in range(3))
+
+    ahead, behind, room = arrays(), arrays(), near(n * n)
+    size, stopped = kernels.offers_pass(0, n, pop.rules(), prices, known, 500, ahead, behind, room)
+    assert stopped == n and size > 50
+    whole = [a[:size] for a in room]
+    resumed_ahead, resumed_behind, parts, lo, stops = arrays(), arrays(), [], 0, 0
+    while lo < n:  # room for a few pairs at a time (more when a row does not fit): many stops
+        room = near(8 << stops)
+        got, stopped = kernels.offers_pass(lo, n, pop.rules(), prices, known, 500, resumed_ahead, resumed_behind, room)
+        parts.append([a[:got] for a in room])
+        stops = stops + 1 if stopped == lo else 0
+        lo = stopped
+    assert len(parts) > 10
+    assert all(np.array_equal(np.concatenate([p[f] for p in parts]), whole[f]) for f in range(3))
+    assert all(np.array_equal(x, y) for x, y in zip(ahead + behind, resumed_ahead + resumed_behind, strict=True))

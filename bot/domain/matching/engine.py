@@ -291,3 +291,16 @@ def _proposed(x: Candidate, y: Candidate) -> ProposedPair:
         timezone_gap_minutes=timezone_gap(a.utc_offset_minutes, b.utc_offset_minutes),
         rematch=are_past_partners(a, b),
     )
+
+
+def warm_up() -> None:
+    """Compile the large rounds' kernels now (numba keeps them in its cache beside the sources): a
+    tiny round forced onto the large path. ``make`` calls it after installing, so that the first real
+    round does not spend its first seconds compiling."""
+    members = [
+        Candidate(
+            k, frozenset({"web" if k % 2 else "sales"}), frozenset({"sales" if k % 2 else "web"}), frozenset({"fr"})
+        )
+        for k in range(1, 9)
+    ]
+    match(members, options=MatchOptions(full_graph_max_edges=0))

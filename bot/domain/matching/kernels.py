@@ -18,8 +18,6 @@ from numba import njit
 
 NONE = np.iinfo(np.int64).min // 4
 """The value of no option at all: far below any real value, still safe to add to."""
-NOT_ELIGIBLE, EXCLUDED_PAIR, SAME_ORGANIZATION = -1, -2, -3
-"""What :func:`row_merits` gives for a pair that cannot be paired (the last two are tallied)."""
 PAST_KIND = 1
 """``graph.PAST``: a blocked pair of past partners (the other kind is an exclusion)."""
 TIE_BITS = 14
@@ -32,7 +30,7 @@ _H01 = np.uint64(0x0101010101010101)
 _ONE, _TWO, _FOUR, _TOP = np.uint64(1), np.uint64(2), np.uint64(4), np.uint64(56)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def popcount(x):  # pragma: no cover - compiled
     """Bits set in a uint64 (SWAR; LLVM makes it one instruction where the CPU has one)."""
     x = x - ((x >> _ONE) & _M1)
@@ -41,7 +39,7 @@ def popcount(x):  # pragma: no cover - compiled
     return np.int64((x * _H01) >> _TOP)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _common(a, b, i, j):  # pragma: no cover - compiled
     """popcount(a[i] & b[j]) over every word, capped at 255."""
     total = 0
@@ -51,57 +49,75 @@ def _common(a, b, i, j):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def row_merits(i, out, rules):  # pragma: no cover - compiled
-    """``out[j]`` for every j > i: the merit of the pair (i, j) in milli-points, or why it cannot be
-    paired (negative). A row at a time into a buffer: one tight loop with no early return, which
-    LLVM compiles many times faster than a function called per pair."""
-    teaches, learns, languages, table, shift, tz, offset_class, city, same_city, organization = rules[:10]
-    start, cols, kinds = rules[11:]
-    n = len(out)
-    narrow = teaches.shape[1] == 1 and languages.shape[1] == 1  # up to 64 skills and languages
-    my_teaches, my_learns, my_languages = teaches[i, 0], learns[i, 0], languages[i, 0]
-    for j in range(i + 1, n):
-        out[j] = NOT_ELIGIBLE
-        if narrow:  # the usual case: three word tests reject most pairs, then two popcounts
-            if (
-                not (my_teaches & learns[j, 0])
-                or not (my_learns & teaches[j, 0])
-                or not (my_languages & languages[j, 0])
-            ):
-                continue
-            x = popcount(my_teaches & learns[j, 0])  # what i teaches j
-            y = popcount(my_learns & teaches[j, 0])  # what j teaches i
-        else:
-            x = _common(teaches, learns, i, j)
-            y = _common(learns, teaches, i, j)
-            if x == 0 or y == 0:
-                continue
-            shared = False
-            for w in range(languages.shape[1]):
-                if languages[i, w] & languages[j, w]:
-                    shared = True
-                    break
-            if not shared:
-                continue
-        if organization[i] >= 0 and organization[i] == organization[j]:
-            out[j] = SAME_ORGANIZATION
-            continue
-        value = table[(x << shift) | y] + tz[offset_class[i], offset_class[j]]
-        if city[i] >= 0 and city[i] == city[j]:
-            value += same_city
-        out[j] = value
-    # The few pairs ruled out one by one (past partners, exclusions) win over an organization.
-    for k in range(start[i], start[i + 1]):
-        j = cols[k]
-        if j > i and (out[j] >= 0 or out[j] == SAME_ORGANIZATION):
-            out[j] = NOT_ELIGIBLE if kinds[k] == PAST_KIND else EXCLUDED_PAIR
+def _reciprocal(i, j, teaches, learns, languages):  # pragma: no cover - compiled
+    """Each teaches the other something the other learns, and they share a language."""
+    if _common(teaches, learns, i, j) == 0 or _common(learns, teaches, i, j) == 0:
+        return False
+    for w in range(languages.shape[1]):  # noqa: SIM110 - numba compiles loops, not generators
+        if languages[i, w] & languages[j, w]:
+            return True
+    return False
 
 
 @njit(cache=True, nogil=True)
-def _grow(array, size):  # pragma: no cover - compiled
-    bigger = np.empty(2 * len(array) + 1024, dtype=array.dtype)
-    bigger[:size] = array[:size]
-    return bigger
+def row_pairs(i, partners, merits, rules):  # pragma: no cover - compiled
+    """The eligible pairs (i, j), j > i: ``partners[:count]`` (increasing) and ``merits[:count]``
+    (milli-points, -1 for a pair ruled out one by one: skip it). Returns (count, pairs removed by
+    exclusions, pairs removed by organizations).
+
+    Every pair is computed without a branch and kept by moving the write position, so the CPU never
+    guesses wrong about which pairs are eligible; the passes then loop over eligible pairs only."""
+    teaches, learns, languages, table, shift, tz, offset_class, city, same_city, organization = rules[:10]
+    start, cols, kinds = rules[11:]
+    n = len(offset_class)
+    my_city, my_organization, my_zone = city[i], organization[i], tz[offset_class[i]]
+    count = same_organization = 0
+    if teaches.shape[1] == 1 and languages.shape[1] == 1:  # up to 64 skills and languages: one word
+        my_teaches, my_learns, my_languages = teaches[i, 0], learns[i, 0], languages[i, 0]
+        for j in range(i + 1, n):
+            x = popcount(my_teaches & learns[j, 0])  # what i teaches j
+            y = popcount(my_learns & teaches[j, 0])  # what j teaches i
+            ok = (x > 0) & (y > 0) & ((my_languages & languages[j, 0]) != 0)
+            same = (my_organization >= 0) & (my_organization == organization[j])
+            value = table[(min(x, 255) << shift) | min(y, 255)] + my_zone[offset_class[j]]
+            if (my_city >= 0) & (my_city == city[j]):
+                value += same_city
+            partners[count], merits[count] = j, value
+            count += ok & (not same)
+            same_organization += ok & same
+    else:
+        for j in range(i + 1, n):
+            if not _reciprocal(i, j, teaches, learns, languages):
+                continue
+            if my_organization >= 0 and my_organization == organization[j]:
+                same_organization += 1
+                continue
+            x, y = _common(teaches, learns, i, j), _common(learns, teaches, i, j)
+            value = table[(x << shift) | y] + my_zone[offset_class[j]]
+            if my_city >= 0 and my_city == city[j]:
+                value += same_city
+            partners[count], merits[count] = j, value
+            count += 1
+    # The few pairs ruled out one by one (past partners, exclusions) win over an organization.
+    excluded = 0
+    for k in range(start[i], start[i + 1]):
+        j = cols[k]
+        if j <= i:
+            continue
+        at = np.searchsorted(partners[:count], j)
+        if at < count and partners[at] == j:
+            merits[at] = -1
+        elif (
+            my_organization >= 0
+            and my_organization == organization[j]
+            and _reciprocal(i, j, teaches, learns, languages)
+        ):
+            same_organization -= 1
+        else:
+            continue  # not eligible anyway
+        if kinds[k] != PAST_KIND:
+            excluded += 1
+    return count, excluded, same_organization
 
 
 @njit(cache=True, nogil=True)
@@ -115,78 +131,95 @@ def first_pass(lo, hi, rules, mix, groups, behind_key, behind):  # pragma: no co
     """
     n = len(mix)
     bonus = rules[10]
+    partners = np.empty(n, dtype=np.int64)
     merits = np.empty(n, dtype=np.int64)
     size = 0
-    out_i = np.empty(max(16, (hi - lo) * 2 * groups), dtype=np.int32)
+    out_i = np.empty((hi - lo) * 2 * groups, dtype=np.int32)  # at most 2 × groups − 1 per row
     out_j = np.empty_like(out_i)
     out_o = np.empty_like(out_i)
     tally = np.zeros(3, dtype=np.int64)  # excluded, organizations, eligible
     for i in range(lo, hi):
-        row_merits(i, merits, rules)
+        count, excluded, organizations = row_pairs(i, partners, merits, rules)
+        tally[0] += excluded
+        tally[1] += organizations
         width = n - 1 - i
         runs = groups if width >= 2 * groups else width  # few members after it: each its own run
-        span = width // runs if runs else 0
-        for run in range(runs):
-            best_key, best_j, best_merit = -1, -1, 0
-            end = n if run == runs - 1 else i + 1 + (run + 1) * span  # the last run takes what is left
-            for j in range(i + 1 + run * span, end):
-                value = merits[j]
-                if value < 0:
-                    if value == EXCLUDED_PAIR:
-                        tally[0] += 1
-                    elif value == SAME_ORGANIZATION:
-                        tally[1] += 1
-                    continue
-                tally[2] += 1
-                key = (value << TIE_BITS) | (mix[i] ^ mix[j])
-                if key > best_key:
-                    best_key, best_j, best_merit = key, j, value
-                if key > behind_key[j]:
-                    behind_key[j], behind[j] = key, i
-            if best_j >= 0:
-                if size == len(out_i):
-                    out_i, out_j, out_o = _grow(out_i, size), _grow(out_j, size), _grow(out_o, size)
-                out_i[size], out_j[size] = i, best_j
-                out_o[size] = best_merit + bonus[i] + bonus[best_j]
-                size += 1
+        span = max(1, width // max(runs, 1))
+        run, best_key, best_j, best_merit = -1, -1, -1, 0
+        my_mix = mix[i]
+        for k in range(count):
+            if merits[k] < 0:
+                continue
+            j = partners[k]
+            tally[2] += 1
+            # The runs: consecutive columns after i (the last run takes the few left over).
+            here = min((j - i - 1) // span, runs - 1)
+            if here != run:
+                if best_j >= 0:
+                    out_i[size], out_j[size], out_o[size] = i, best_j, best_merit
+                    size += 1
+                run, best_key, best_j = here, -1, -1
+            key = (merits[k] << TIE_BITS) | (my_mix ^ mix[j])
+            if key > best_key:
+                best_key, best_j, best_merit = key, j, merits[k]
+            if key > behind_key[j]:
+                behind_key[j], behind[j] = key, i
+        if best_j >= 0:
+            out_i[size], out_j[size], out_o[size] = i, best_j, best_merit
+            size += 1
+    out_o[:size] += bonus[out_i[:size]] + bonus[out_j[:size]]  # objective: merit and both bonuses
     return out_i[:size], out_j[:size], out_o[:size], tally
 
 
 @njit(cache=True, nogil=True)
-def offers_pass(lo, hi, rules, prices, known, margin, ahead, behind, seen):  # pragma: no cover - compiled
+def offers_pass(lo, hi, rules, prices, known, margin, ahead, behind, near):  # pragma: no cover - compiled
     """Against members' prices, over the pairs of rows ``lo:hi``: each row's best partner after it
-    (``ahead``: value, partner, objective — rows are this thread's alone), each member's best
-    before it (``behind``, this thread's own), and the pairs worth at least ``max(known, best so
-    far) − margin`` to one of their members (``seen``: this thread's best so far per member).
+    (``ahead``: value, partner, objective; rows are this thread's alone), each member's best before
+    it (``behind``, this thread's own), and in ``near`` (i, j, objective arrays) the pairs worth at
+    least ``max(what the member holds, its best found so far) − margin`` to one of their members.
 
-    Returns (i, j, objective) of those near pairs."""
+    Returns (pairs written to ``near``, the row the pass stopped at): when ``near`` is full, the
+    pass stops before the row that did not fit; calling it again from that row with more room goes
+    on exactly where it was (a row's updates are the same when made twice). Output arrays are never
+    grown inside the loop: an array reassigned there makes every pair several times slower."""
     n = len(prices)
     bonus = rules[10]
+    partners = np.empty(n, dtype=np.int64)
     merits = np.empty(n, dtype=np.int64)
     ahead_value, ahead_partner, ahead_objective = ahead
     behind_value, behind_partner, behind_objective = behind
+    near_i, near_j, near_objective = near
+    room = len(near_i)
+    gain = bonus - prices  # what a partner j adds to i's value besides the pair's merit
+    floor = known - margin  # each member's floor, raised as better options are found
+    for j in range(n):
+        floor[j] = max(floor[j], behind_value[j] - margin)  # (a pass resumed: what it found already)
     size = 0
-    out_i = np.empty(max(1024, 4 * (hi - lo)), dtype=np.int32)
-    out_j = np.empty_like(out_i)
-    out_o = np.empty_like(out_i)
     for i in range(lo, hi):
-        row_merits(i, merits, rules)
-        for j in range(i + 1, n):
-            value = merits[j]
+        count = row_pairs(i, partners, merits, rules)[0]
+        # Row i's side in locals (the compiler cannot keep them in registers through array writes).
+        my_bonus, my_gain = bonus[i], gain[i]
+        best, partner, best_objective = NONE, -1, 0
+        my_floor = floor[i]
+        row_start = size
+        for k in range(count):
+            value = merits[k]
             if value < 0:
                 continue
-            objective = value + bonus[i] + bonus[j]
-            forward = objective - prices[j]  # to i
-            backward = objective - prices[i]  # to j
-            if forward > ahead_value[i]:
-                ahead_value[i], ahead_partner[i], ahead_objective[i] = forward, j, objective
+            j = partners[k]
+            objective = value + my_bonus + bonus[j]
+            forward = value + my_bonus + gain[j]  # to i
+            backward = value + bonus[j] + my_gain  # to j
+            if forward > best:
+                best, partner, best_objective = forward, j, objective
+                my_floor = max(my_floor, forward - margin)
             if backward > behind_value[j]:
                 behind_value[j], behind_partner[j], behind_objective[j] = backward, i, objective
-            seen[i] = max(seen[i], forward)
-            seen[j] = max(seen[j], backward)
-            if forward >= max(known[i], seen[i]) - margin or backward >= max(known[j], seen[j]) - margin:
-                if size == len(out_i):
-                    out_i, out_j, out_o = _grow(out_i, size), _grow(out_j, size), _grow(out_o, size)
-                out_i[size], out_j[size], out_o[size] = i, j, objective
+                floor[j] = max(floor[j], backward - margin)
+            if forward >= my_floor or backward >= floor[j]:
+                if size == room:
+                    return row_start, i
+                near_i[size], near_j[size], near_objective[size] = i, j, objective
                 size += 1
-    return out_i[:size], out_j[:size], out_o[:size]
+        ahead_value[i], ahead_partner[i], ahead_objective[i] = best, partner, best_objective
+    return size, hi

@@ -155,9 +155,14 @@ def best_offers(population: Population, prices: np.ndarray, held: np.ndarray, ma
     ahead = _Best(n)  # rows: each part its own
 
     def part(lo: int, hi: int) -> tuple[_Best, Pairs]:
-        behind, seen = _Best(n), np.full(n, NONE, dtype=np.int64)
-        i, j, objective = kernels.offers_pass(lo, hi, rules, p, known, margin, ahead.arrays(), behind.arrays(), seen)
-        return behind, Pairs(i, j, objective)
+        behind, found = _Best(n), []
+        room = 4 * (hi - lo) + 1024
+        while lo < hi:  # room for the near pairs, doubled each time it runs out
+            near = tuple(np.empty(room, dtype=np.int32) for _ in range(3))
+            size, lo = kernels.offers_pass(lo, hi, rules, p, known, margin, ahead.arrays(), behind.arrays(), near)
+            found.append(Pairs(*(a[:size] for a in near)))
+            room *= 2
+        return behind, Pairs.concat(found)
 
     parts = population.in_parts(part)
     behind = parts[0][0]
