@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
-
 from bot.domain.slots import WeeklySlot
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
+
+# icalendar (with dateutil, about 4 MB of the bot process) is imported with the first invite built.
 
 PRODID = "-//Binome//Binome Discord bot//EN"
 UID_DOMAIN = "binome.invalid"  # a UID needs a domain-like right-hand side; ours resolves nowhere on purpose
@@ -41,6 +45,8 @@ def first_meeting_uid(guild_id: int, pair_id: int) -> str:
 
 
 def _calendar(method: str) -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -50,6 +56,8 @@ def _calendar(method: str) -> Calendar:
 
 
 def _event(uid: str, sequence: int, start: datetime, length: timedelta, text: EventText, stamp: datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
@@ -66,6 +74,8 @@ def _event(uid: str, sequence: int, start: datetime, length: timedelta, text: Ev
 
 
 def _with_zone(calendar: Calendar, zone: ZoneInfo, first: date) -> bytes:
+    from icalendar import Timezone
+
     calendar.add_component(
         Timezone.from_tzinfo(zone, tzid=zone.key, first_date=date(first.year, 1, 1), last_date=_years_after(first))
     )

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from bot.domain.matching import lists
+
 NONE = np.iinfo(np.int64).min // 4
 """The value of a missing option: far below any real value, still safe to add to."""
 
@@ -33,56 +35,23 @@ class Candidates:
     """An undirected candidate graph as per-member lists (CSR), with each pair's objective."""
 
     def __init__(self, n: int, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> None:
-        self._build(
-            n,
-            np.concatenate([i, j], dtype=np.int32),
-            np.concatenate([j, i], dtype=np.int32),
-            np.concatenate([objective, objective], dtype=np.int32),
-        )
+        self._build(n, *lists.no_lists(n), i, j, objective)
 
-    def _build(self, n: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
-        """From directed entries (each pair once per side, duplicates allowed), int32."""
+    def _build(self, n: int, start, cols, values, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> None:
+        """The lists ``start``/``cols``/``values`` and the pairs (i, j) (each pair once per side,
+        duplicates allowed)."""
         self.n = n
         # Each list by objective, best first (prices are never negative, so a scan for the best
-        # options can stop at the first objective below the second best value found); one sort of
-        # a 64-bit key (row, objective, column), duplicates adjacent. Built in place: this is the
-        # round's largest array.
-        span = int(values.max(initial=0)) + 1
-        key = rows.astype(np.int64)
-        del rows
-        key *= span
-        key += span - 1
-        key -= values
-        del values
-        key *= n
-        key += cols
-        del cols
-        key.sort()
-        if len(key):
-            fresh = np.empty(len(key), dtype=bool)
-            fresh[0] = True
-            np.not_equal(key[1:], key[:-1], out=fresh[1:])
-            key = key[fresh]
-            del fresh
-        self.cols = (key % n).astype(np.int32)
-        key //= n
-        self.values = (span - 1 - key % span).astype(np.int32)
-        key //= span
-        self.start = np.searchsorted(key, np.arange(n + 1))
-        del key
+        # options can stop at the first objective below the second best value found).
+        self.start, self.cols, self.values = lists.best_first(
+            start, cols, values, *(np.asarray(a, dtype=np.int32) for a in (i, j, objective))
+        )
         self.top = int(self.values.max(initial=0)) + 1
 
     def add(self, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> Candidates:
-        """A new graph: this one and the pairs (i, j) (the lists already hold each pair both ways:
-        only the new pairs are doubled)."""
-        rows = np.repeat(np.arange(self.n, dtype=np.int32), np.diff(self.start))
+        """A new graph: this one and the pairs (i, j) (each doubled: once per side)."""
         grown = Candidates.__new__(Candidates)
-        grown._build(
-            self.n,
-            np.concatenate([rows, i, j], dtype=np.int32),
-            np.concatenate([self.cols, j, i], dtype=np.int32),
-            np.concatenate([self.values, objective, objective], dtype=np.int32),
-        )
+        grown._build(self.n, self.start, self.cols, self.values, i, j, objective)
         return grown
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -36,7 +36,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from bot.domain.matching import auction
+from bot.domain.matching import auction, lists
 from bot.domain.matching.blossom import max_weight_matching
 from bot.domain.matching.explain import Suggestions, reason
 from bot.domain.matching.graph import EXCLUDED, PAST, Population
@@ -219,38 +219,16 @@ def _prices(
 
 
 def _capped(pairs: Pairs, prices: np.ndarray, cap: int) -> Pairs:
-    """The pairs among each member's ``cap`` best by ``objective − price of the other`` (int32: a
-    pass's near pairs are many)."""
-    rows = np.concatenate([pairs.i, pairs.j], dtype=np.int32)
-    cols = np.concatenate([pairs.j, pairs.i], dtype=np.int32)
-    objective = np.concatenate([pairs.objective, pairs.objective], dtype=np.int32)
-    order = _by_row_best_first(rows, objective - prices[cols])
-    ranked = rows[order]
-    order = order[np.arange(len(ranked)) - np.searchsorted(ranked, ranked) < cap]
-    del ranked
-    return Pairs(rows[order], cols[order], objective[order])
-
-
-def _by_row_best_first(rows: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """The order sorting entries by row, then by value, largest first (one sort of a 64-bit key)."""
-    low = int(value.min(initial=0))
-    span = int(value.max(initial=0)) - low + 1
-    key = rows.astype(np.int64)
-    key *= span
-    key += span - 1 + low
-    key -= value
-    return np.argsort(key, kind="stable")
+    """The pairs among each member's ``cap`` best by ``objective − price of the other``, as directed
+    entries (member, partner)."""
+    i, j, objective = (np.asarray(getattr(pairs, f), dtype=np.int32) for f in ("i", "j", "objective"))
+    return Pairs(*lists.keep_best(i, j, objective, np.ascontiguousarray(prices), cap))
 
 
 def _solver_graph(state: auction.AuctionState, graph: auction.Candidates, per_member: int) -> Pairs:
     """Each member's ``per_member`` best partners at the auction's prices, and the auction's pairs."""
     n = graph.n
-    rows = np.repeat(np.arange(n), np.diff(graph.start))
-    order = _by_row_best_first(rows, graph.values - state.prices[graph.cols])
-    rank = np.empty(len(rows), dtype=np.int64)
-    rank[order] = np.arange(len(rows)) - np.searchsorted(rows[order], rows[order])
-    keep = (rank < per_member) | (graph.cols == state.held[:n][rows])
-    return Pairs(rows[keep], graph.cols[keep], graph.values[keep])
+    return Pairs(*lists.best_at_prices(graph.start, graph.cols, graph.values, state.prices, state.held[:n], per_member))
 
 
 def _pair_the_unmatched(population: Population, mate: np.ndarray) -> None:

@@ -63,8 +63,9 @@ class _Best:
         self.objective[better] = later.objective[better]
 
     def pairs(self, members: np.ndarray) -> Pairs:
+        """Each member's pair (int32, as the passes' other pairs)."""
         has = members[self.partner[members] >= 0]
-        return Pairs(has, self.partner[has], self.objective[has])
+        return Pairs(*(a.astype(np.int32) for a in (has, self.partner[has], self.objective[has])))
 
 
 def _objective(population: Population, rows: np.ndarray, first: int, merit: np.ndarray) -> np.ndarray:
