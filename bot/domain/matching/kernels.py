@@ -85,19 +85,24 @@ def row_pairs(i, partners, merits, rules):  # pragma: no cover - compiled
             partners[count], merits[count] = j, value
             count += ok & (not same)
             same_organization += ok & same
-    else:
+    else:  # wider sets: the same, word by word
+        my_teaches, my_learns, my_languages = teaches[i], learns[i], languages[i]
         for j in range(i + 1, n):
-            if not _reciprocal(i, j, teaches, learns, languages):
-                continue
-            if my_organization >= 0 and my_organization == organization[j]:
-                same_organization += 1
-                continue
-            x, y = _common(teaches, learns, i, j), _common(learns, teaches, i, j)
-            value = table[(x << shift) | y] + my_zone[offset_class[j]]
-            if my_city >= 0 and my_city == city[j]:
+            x = y = 0
+            for w in range(teaches.shape[1]):
+                x += popcount(my_teaches[w] & learns[j, w])
+                y += popcount(my_learns[w] & teaches[j, w])
+            shared = np.uint64(0)
+            for w in range(languages.shape[1]):
+                shared |= my_languages[w] & languages[j, w]
+            ok = (x > 0) & (y > 0) & (shared != 0)
+            same = (my_organization >= 0) & (my_organization == organization[j])
+            value = table[(min(x, 255) << shift) | min(y, 255)] + my_zone[offset_class[j]]
+            if (my_city >= 0) & (my_city == city[j]):
                 value += same_city
             partners[count], merits[count] = j, value
-            count += 1
+            count += ok & (not same)
+            same_organization += ok & same
     # The few pairs ruled out one by one (past partners, exclusions) win over an organization.
     excluded = 0
     for k in range(start[i], start[i + 1]):
