@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ctypes
 import logging
+import os
 import signal
 import sys
 
@@ -49,6 +52,21 @@ def _redirect_discord(settings: Settings) -> None:
         discord.http.Route.BASE = settings.api_base_url.rstrip("/")
     if settings.gateway_url:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
+
+
+def _few_malloc_arenas() -> None:
+    """At most two glibc malloc arenas, as `MALLOC_ARENA_MAX=2` would (unless the environment says).
+
+    glibc gives threads that allocate their own arenas (up to 8 per core), and what is freed there
+    seldom goes back to the system: the database driver's threads left ~22 MB resident after a
+    weekly run of 5,000 messages (bench_memory: 145 → 123 MB). Must run before those threads start."""
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl has no mallopt): nothing to tune
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 2)
 
 
 def _clock(settings: Settings) -> Clock:
@@ -135,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return EXIT_CONFIG
     _redirect_discord(settings)
+    _few_malloc_arenas()
     try:
         return asyncio.run(_run_bot(settings))
     except KeyboardInterrupt:
