@@ -23,7 +23,12 @@ def _report(_signum: int, _frame: object) -> None:
     lines = []
     status = Path("/proc/self/status").read_text().splitlines()
     lines += [line for line in status if line.startswith(("VmRSS", "VmHWM"))]
-    counts = Counter(type(obj).__qualname__ for obj in gc.get_objects())
+    objects = gc.get_objects()
+    counts = Counter(type(obj).__qualname__ for obj in objects)
+    for http in (obj for obj in objects if type(obj).__qualname__ == "HTTPClient"):
+        # discord.py keeps a rate-limit bucket per (route, major parameter) until idle for 5 minutes.
+        buckets = Counter(key.split(":")[0] for key in getattr(http, "_buckets", {}))
+        lines.append(f"discord.py rate-limit buckets: {sum(buckets.values())} {dict(buckets.most_common(8))}")
     lines.append(f"gc-tracked objects: {sum(counts.values())}")
     lines += [f"  {count:>9}  {name}" for name, count in counts.most_common(40)]
     if tracemalloc.is_tracing():

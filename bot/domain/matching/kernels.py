@@ -72,37 +72,30 @@ def row_pairs(i, partners, merits, rules):  # pragma: no cover - compiled
     n = len(offset_class)
     my_city, my_organization, my_zone = city[i], organization[i], tz[offset_class[i]]
     count = same_organization = 0
-    if teaches.shape[1] == 1 and languages.shape[1] == 1:  # up to 64 skills and languages: one word
-        my_teaches, my_learns, my_languages = teaches[i, 0], learns[i, 0], languages[i, 0]
-        for j in range(i + 1, n):
+    narrow = teaches.shape[1] == 1 and languages.shape[1] == 1  # up to 64 skills and languages
+    row_teaches, row_learns, row_languages = teaches[i], learns[i], languages[i]
+    my_teaches, my_learns, my_languages = row_teaches[0], row_learns[0], row_languages[0]
+    for j in range(i + 1, n):
+        if narrow:  # one word each (the compiler makes this a loop of its own)
             x = popcount(my_teaches & learns[j, 0])  # what i teaches j
             y = popcount(my_learns & teaches[j, 0])  # what j teaches i
-            ok = (x > 0) & (y > 0) & ((my_languages & languages[j, 0]) != 0)
-            same = (my_organization >= 0) & (my_organization == organization[j])
-            value = table[(min(x, 255) << shift) | min(y, 255)] + my_zone[offset_class[j]]
-            if (my_city >= 0) & (my_city == city[j]):
-                value += same_city
-            partners[count], merits[count] = j, value
-            count += ok & (not same)
-            same_organization += ok & same
-    else:  # wider sets: the same, word by word
-        my_teaches, my_learns, my_languages = teaches[i], learns[i], languages[i]
-        for j in range(i + 1, n):
+            shared = my_languages & languages[j, 0]
+        else:  # wider sets: word by word
             x = y = 0
             for w in range(teaches.shape[1]):
-                x += popcount(my_teaches[w] & learns[j, w])
-                y += popcount(my_learns[w] & teaches[j, w])
+                x += popcount(row_teaches[w] & learns[j, w])
+                y += popcount(row_learns[w] & teaches[j, w])
             shared = np.uint64(0)
             for w in range(languages.shape[1]):
-                shared |= my_languages[w] & languages[j, w]
-            ok = (x > 0) & (y > 0) & (shared != 0)
-            same = (my_organization >= 0) & (my_organization == organization[j])
-            value = table[(min(x, 255) << shift) | min(y, 255)] + my_zone[offset_class[j]]
-            if (my_city >= 0) & (my_city == city[j]):
-                value += same_city
-            partners[count], merits[count] = j, value
-            count += ok & (not same)
-            same_organization += ok & same
+                shared |= row_languages[w] & languages[j, w]
+        ok = (x > 0) & (y > 0) & (shared != 0)
+        same = (my_organization >= 0) & (my_organization == organization[j])
+        value = table[(min(x, 255) << shift) | min(y, 255)] + my_zone[offset_class[j]]
+        if (my_city >= 0) & (my_city == city[j]):
+            value += same_city
+        partners[count], merits[count] = j, value
+        count += ok & (not same)
+        same_organization += ok & same
     # The few pairs ruled out one by one (past partners, exclusions) win over an organization.
     excluded = 0
     for k in range(start[i], start[i + 1]):
