@@ -4,7 +4,8 @@
    something a learns, they share a language, they are not past partners (unless the re-match is
    explicitly allowed), neither asked to avoid the other, moderators did not exclude the two, and —
    when organizations are kept apart — they do not belong to the same organization. ``graph``
-   evaluates pairs block by block with numpy (skills as bitsets); the full graph is never stored.
+   holds the rules as arrays (skills as bitsets), ``kernels`` evaluates every pair in compiled
+   loops; the full graph is never stored.
 2. **Small rounds** (at most ``full_graph_max_edges`` pairs): the exact blossom (``blossom``) on
    every eligible pair, maximising pair weights plus a priority bonus per matched member.
 3. **Large rounds.** What makes a pair part of the optimum is not its own merit but its merit

@@ -8,9 +8,11 @@ and the pair's merit in milli-points (the weight of ``scoring`` without the prio
 pairs ruled out one by one (past partners, "avoid" lists, moderators' exclusions) are a sorted sparse
 list per row.
 
-A pass over every pair (:meth:`Population.scan`) takes the blocks of the upper triangle, so each pair
-is evaluated once, in O(n²/block) numpy steps; numpy releases the GIL, so the blocks are shared
-between two threads. What a pass keeps is linear in the number of members (see ``offers``).
+The large rounds' passes over every pair run the same rules in compiled loops (``kernels``, on the
+arrays of :meth:`Population.rules`, by row ranges: :meth:`Population.in_parts`); the numpy version
+(:meth:`Population.scan`: blocks of the upper triangle, each pair once, shared by two threads since
+numpy releases the GIL) serves the small rounds and the few rows a round explains or patches. What a
+pass keeps is linear in the number of members (see ``offers``).
 """
 
 from __future__ import annotations
@@ -153,7 +155,7 @@ class Population:
         self.workers = workers
 
     def rules(self) -> tuple:
-        """The arrays ``kernels.merit`` reads (that module's compiled passes), built on first use."""
+        """The arrays ``kernels.row_pairs`` reads (that module's compiled passes), built on first use."""
         if self._rules is None:
             n = self.n
             starts = np.searchsorted(self.blocked_rows, np.arange(n + 1))

@@ -1,6 +1,7 @@
 """The passes over every eligible pair that feed the auction (see ``auction``), and the bound.
 
-Each pass evaluates every pair once (``Population.scan``) and keeps O(n) per member at most:
+Each pass evaluates every pair once, in the compiled loops of ``kernels`` shared by threads
+(``Population.in_parts``), and keeps O(n) per member at most:
 
 * :func:`first_candidates`: each member's best partners by objective, the auction's first graph;
   also counts the round's eligible pairs and those removed by exclusions and organizations.
