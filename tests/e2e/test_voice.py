@@ -4,6 +4,8 @@ one "log it?" message per session, and one check-in after the click."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from bot.db.models import Pair, PairSession, VoiceSession
@@ -109,6 +111,9 @@ async def test_a_35_minute_voice_session_is_offered_once_and_logged_once(fake, b
     await bot.stop()
     bot.set_time(at(5, base_hour=19))
     await bot.start()  # finds them together in GUILD_CREATE's voice states: the same session goes on
+    # The ready line can come before the voice cog's on_ready has looked: move time only after it did.
+    resumed_at = datetime.fromisoformat(at(5, base_hour=19)).replace(tzinfo=None)
+    await wait_state(db, "the session resumed", lambda row: row.last_seen_at.replace(tzinfo=None) == resumed_at)
     bot.set_time(at(25, base_hour=19))
     fake.leave_voice(guild.id, a)
     await wait_state(db, "apart", lambda row: row.together_since is None)
