@@ -37,7 +37,16 @@ class Candidates:
     def __init__(self, n: int, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> None:
         self._build(n, *lists.no_lists(n), i, j, objective)
 
-    def _build(self, n: int, start, cols, values, i: np.ndarray, j: np.ndarray, objective: np.ndarray) -> None:
+    def _build(
+        self,
+        n: int,
+        start: np.ndarray,
+        cols: np.ndarray,
+        values: np.ndarray,
+        i: np.ndarray,
+        j: np.ndarray,
+        objective: np.ndarray,
+    ) -> None:
         """The lists ``start``/``cols``/``values`` and the pairs (i, j) (each pair once per side,
         duplicates allowed)."""
         self.n = n
@@ -53,10 +62,6 @@ class Candidates:
         grown = Candidates.__new__(Candidates)
         grown._build(self.n, self.start, self.cols, self.values, i, j, objective)
         return grown
-
-    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, column, objective) of every list entry (each pair twice, once per side)."""
-        return np.repeat(np.arange(self.n), np.diff(self.start)), self.cols, self.values
 
     def gather(self, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(where each person's entries start, columns, objectives) for the lists of ``persons``,
