@@ -79,7 +79,8 @@ def test_nobody_left_unmatched_who_could_have_been_paired(seed: int) -> None:
 
 
 def test_threads_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(graph_module, "_BLOCK_CELLS", 4096)  # many blocks, so that threads share them
+    # Many blocks for the numpy passes; the compiled passes are cut into row ranges whatever the size.
+    monkeypatch.setattr(graph_module, "_BLOCK_CELLS", 4096)
     members = random_members(random.Random(9), 300)
     one = match(members, seed=4, options=replace(LARGE, workers=1))
     two = match(members, seed=4, options=replace(LARGE, workers=2))

@@ -40,23 +40,18 @@ def popcount(x):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _common(a, b, i, j):  # pragma: no cover - compiled
-    """popcount(a[i] & b[j]) over every word, capped at 255."""
-    total = 0
-    for w in range(a.shape[1]):
-        total += popcount(a[i, w] & b[j, w])
-    return min(total, 255)
+def _meet(a, b, i, j):  # pragma: no cover - compiled
+    """Whether the sets a[i] and b[j] share a bit (word by word)."""
+    for w in range(a.shape[1]):  # noqa: SIM110 - numba compiles loops, not generators
+        if a[i, w] & b[j, w]:
+            return True
+    return False
 
 
 @njit(cache=True, nogil=True)
 def _reciprocal(i, j, teaches, learns, languages):  # pragma: no cover - compiled
     """Each teaches the other something the other learns, and they share a language."""
-    if _common(teaches, learns, i, j) == 0 or _common(learns, teaches, i, j) == 0:
-        return False
-    for w in range(languages.shape[1]):  # noqa: SIM110 - numba compiles loops, not generators
-        if languages[i, w] & languages[j, w]:
-            return True
-    return False
+    return _meet(teaches, learns, i, j) and _meet(learns, teaches, i, j) and _meet(languages, languages, i, j)
 
 
 @njit(cache=True, nogil=True)
